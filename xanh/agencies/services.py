@@ -1,0 +1,87 @@
+"""Agencies: the catalogue of provincial bodies, per-unit instances, and the one name-resolution service.
+
+Every importer (plan parser, Excel templates, API imports) maps a mention in a text to an Agency through
+``resolve_agency``; the matching itself is the pure ``xanh.agencies.matching`` module.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.db import transaction
+
+from xanh.agencies.matching import AgencyEntry, AgencyMatcher, CatalogueError, load_default_entries
+from xanh.agencies.models import Agency
+from xanh.core.errors import Problem, ValidationFailed
+from xanh.geo.models import AdminUnit
+
+
+def default_catalogue() -> tuple[AgencyEntry, ...]:
+    """The catalogue shipped in ``data/agencies.csv`` (validated by ``matching.load_entries``)."""
+    try:
+        return tuple(load_default_entries())
+    except CatalogueError as exc:
+        raise ValidationFailed([Problem(str(exc))]) from exc
+
+
+@transaction.atomic
+def ensure_agencies(unit: AdminUnit, catalogue: tuple[AgencyEntry, ...] | None = None) -> dict[str, int]:
+    """Instantiate the catalogue for ``unit``. Idempotent; never deletes or renames what a person has edited."""
+    catalogue = catalogue if catalogue is not None else default_catalogue()
+    existing = {a.key: a for a in Agency.objects.filter(admin_unit=unit)}
+    created = 0
+    for row in catalogue:
+        if row.key in existing:
+            continue
+        agency = Agency(
+            admin_unit=unit,
+            key=row.key,
+            name=row.name,
+            kind=row.kind,
+            abbreviations=list(row.abbreviations),
+            aliases=list(row.aliases),
+            valid_from=row.valid_from,
+            valid_to=row.valid_to,
+            successor_from=row.successor_from,
+            confidence=row.confidence[:1],
+            source=row.source,
+        )
+        agency._change_reason = "Khởi tạo từ danh mục cơ quan"  # type: ignore[attr-defined]
+        agency.save()
+        existing[row.key] = agency
+        created += 1
+    for row in catalogue:
+        agency = existing[row.key]
+        if row.successor_key and agency.successor_id is None and row.successor_key != row.key:
+            agency.successor = existing[row.successor_key]
+            agency._change_reason = "Liên kết cơ quan kế thừa"  # type: ignore[attr-defined]
+            agency.save(update_fields=["successor"])
+    _matcher_for_unit.cache_clear()
+    return {"created": created, "total": len(existing)}
+
+
+@lru_cache(maxsize=64)
+def _matcher_for_unit(unit_id: int) -> AgencyMatcher:
+    entries = [
+        AgencyEntry(
+            key=a.key,
+            name=a.name,
+            kind=a.kind,
+            abbreviations=tuple(a.abbreviations),
+            aliases=tuple(a.aliases),
+        )
+        for a in Agency.objects.filter(admin_unit_id=unit_id)
+    ]
+    return AgencyMatcher(entries)
+
+
+def resolve_agency(mention: str, *, unit: AdminUnit) -> Agency | None:
+    """Map a mention ("Sở TT&TT", "Sở Thông tin Truyền thông tỉnh Bắc Giang") to the unit's agency, or None."""
+    match = _matcher_for_unit(unit.pk).resolve(mention)
+    if match is None:
+        return None
+    return Agency.objects.filter(admin_unit=unit, key=match.key).first()
+
+
+def clear_resolution_cache() -> None:
+    _matcher_for_unit.cache_clear()
