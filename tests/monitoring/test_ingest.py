@@ -1,0 +1,131 @@
+"""Ingestion into the database: idempotent, every file logged, bad input reported with file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from tests.factories import AdminUnitFactory, CoordinatorFactory, UserFactory
+from xanh.monitoring.ingest import FileInput
+from xanh.monitoring.models import DirtyHour, FileOutcome, IngestedFile, Measurement
+from xanh.monitoring.services import ingest_files
+
+DAY = dt.datetime(2025, 3, 10)
+NOW = dt.datetime(2025, 3, 12)
+
+
+def ingest(files, user=None, process=False):  # type: ignore[no-untyped-def]
+    return ingest_files(user=user, files=files, process=process, now=NOW)
+
+
+def test_files_are_stored_logged_and_archived(stations, make_files, settings) -> None:  # type: ignore[no-untyped-def]
+    files = make_files("ambient", DAY)[:24]  # two hours
+    batch, processed = ingest(files)
+    assert processed is None
+    assert batch.totals["files"] == 24 and batch.totals["stored"] == 24 * 8
+    assert Measurement.objects.count() == 24 * 8
+    logs = IngestedFile.objects.all()
+    assert logs.count() == 24 and {log.outcome for log in logs} == {FileOutcome.OK}
+    log = logs.order_by("name").first()
+    assert log is not None and log.station.code == "KK01" and log.lines == 8 and log.stored == 8
+    assert (settings.XANH_MONITORING_ARCHIVE_DIR / log.raw_path).read_bytes() == files[0].content
+    assert DirtyHour.objects.filter(station=stations["ambient"]).count() == 2
+
+
+def test_resending_changes_nothing(stations, make_files) -> None:  # type: ignore[no-untyped-def]
+    files = make_files("ambient", DAY)[:12]
+    ingest(files)
+    before = list(Measurement.objects.order_by("sensor_id", "time").values_list("value", flat=True))
+    batch, _ = ingest(files)
+    assert batch.totals["stored"] == 0 and batch.totals["unchanged"] == 12 * 8
+    assert {f.outcome for f in batch.files} == {FileOutcome.UNCHANGED}
+    assert list(Measurement.objects.order_by("sensor_id", "time").values_list("value", flat=True)) == before
+    assert IngestedFile.objects.count() == 24  # every receipt is logged
+
+
+def test_conflicting_value_keeps_the_first_and_reports_the_line(stations, make_files) -> None:  # type: ignore[no-untyped-def]
+    original = make_files("ambient", DAY)[0]
+    ingest([original])
+    lines = original.content.decode().splitlines()
+    symbol, value, unit, stamp, status = lines[2].split("\t")
+    lines[2] = "\t".join([symbol, str(float(value) + 7), unit, stamp, status])
+    changed = FileInput(original.name.replace(".txt", ".txt"), ("\n".join(lines) + "\n").encode())
+    batch, _ = ingest([changed])
+    result = batch.files[0]
+    assert result.conflicts == 1 and result.stored == 0 and result.outcome == FileOutcome.PARTIAL
+    assert any("dòng 3" in p and "mâu thuẫn" in p and original.name in p for p in result.problems)
+    stored = Measurement.objects.get(sensor__code="O3", sensor__station__code="KK01")
+    assert stored.value == float(value)
+
+
+def test_bad_input_is_reported_with_file_and_line_and_never_stops_the_batch(stations, make_files) -> None:  # type: ignore[no-untyped-def]
+    good = make_files("ambient", DAY)[0]
+    bad_lines = FileInput(
+        "TN_STNMT_KK01_20250310011000.txt",
+        b"PM2,5\t12,5\tug/m3\t20250310011000\t00\nPM10\tabc\tug/m3\t20250310011000\t00\n"
+        b"XYZ\t1\tug/m3\t20250310011000\t00\nCO\t1,2\tmg/m3\t20250310011000\t00\n"
+        b"SO2\t5\tppm\t20250310011000\t00\nNO2\t5\tug/m3\t20250310011000\t07\n",
+    )
+    unknown = FileInput("TN_KHAC_KK99_20250310011000.txt", b"PM10\t1\tug/m3\t20250310011000\t00\n")
+    empty = FileInput("TN_STNMT_KK01_20250310011500.txt", b"")
+    bad_name = FileInput("khong-dung-mau.txt", b"PM10\t1\tug/m3\t20250310011000\t00\n")
+    batch, _ = ingest([good, bad_lines, unknown, empty, bad_name])
+    by_name = {f.name: f for f in batch.files}
+    assert by_name[good.name].stored == 8
+    messy = by_name[bad_lines.name]
+    assert messy.stored == 3  # PM2,5 12,5 (warning), CO 1,2 mg/m3 -> 1200 µg/m3, SO2 5 ppm -> µg/m3
+    text = "\n".join(messy.problems)
+    assert "dòng 2" in text and "«abc» không phải là số" in text
+    assert "dòng 3" in text and "«XYZ»" in text
+    assert "dòng 6" in text and "«07»" in text
+    assert "dòng 1" in text and "dấu phẩy thập phân" in text
+    co = Measurement.objects.get(sensor__code="CO", time__isnull=False, file__name=bad_lines.name)
+    assert co.value == pytest.approx(1200.0)
+    so2 = Measurement.objects.get(sensor__code="SO2", file__name=bad_lines.name)
+    assert so2.value == pytest.approx(5 * 1000 * 64.066 / 24.45)
+    assert by_name[unknown.name].outcome == FileOutcome.REJECTED
+    assert "chưa có trong danh mục" in by_name[unknown.name].problems[0]
+    assert (
+        by_name[empty.name].outcome == FileOutcome.REJECTED and "tệp rỗng" in by_name[empty.name].problems[0]
+    )
+    assert by_name[bad_name.name].outcome == FileOutcome.REJECTED
+    log = IngestedFile.objects.get(name=bad_lines.name)
+    assert log.rejected == 3 and any(p["line"] == 2 and p["field"] == "giá trị" for p in log.problems)
+
+
+def test_csv_ingestion(stations) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "station,parameter,time,value,unit,status\n"
+        "KK01,PM10,2025-03-10 10:05,40,ug/m3,00\n"
+        'KK01,"PM2,5",2025-03-10 10:05,"20,5",ug/m3,00\n'
+        "OK01,SO2,2025-03-10 10:05,250,mg/Nm3,00\n"
+        "KK09,PM10,2025-03-10 10:05,40,ug/m3,00\n"
+    )
+    batch, _ = ingest([FileInput("xuat.csv", text.encode())])
+    result = batch.files[0]
+    assert result.stored == 3 and result.rejected == 1
+    assert any("dòng 5" in p and "KK09" in p for p in result.problems)
+    assert Measurement.objects.get(sensor__code="PM2_5").value == 20.5
+
+
+def test_permissions(stations, make_files) -> None:  # type: ignore[no-untyped-def]
+    files = make_files("ambient", DAY)[:2]
+    with pytest.raises(PermissionDenied):
+        ingest(files, user=UserFactory())
+    other = CoordinatorFactory(admin_unit=AdminUnitFactory())
+    batch, _ = ingest(files, user=other)
+    assert batch.totals["stored"] == 0
+    assert all(f.outcome == FileOutcome.REJECTED and "không có quyền" in f.problems[0] for f in batch.files)
+    own = CoordinatorFactory(admin_unit=stations["ambient"].admin_unit)
+    batch, _ = ingest(files, user=own)
+    assert batch.totals["stored"] == 16
+
+
+def test_duplicate_reading_in_two_files_of_one_batch(stations) -> None:  # type: ignore[no-untyped-def]
+    first = FileInput("TN_STNMT_KK01_20250310100500.txt", b"PM10\t40\tug/m3\t20250310100500\t00\n")
+    second = FileInput("TN_STNMT_KK01_20250310101000.txt", b"PM10\t41\tug/m3\t20250310100500\t00\n")
+    batch, _ = ingest([first, second])
+    assert batch.files[0].stored == 1 and batch.files[1].stored == 0
+    assert "mâu thuẫn" in batch.files[1].problems[0] and first.name in batch.files[1].problems[0]

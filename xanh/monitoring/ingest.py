@@ -1,0 +1,733 @@
+"""Ingestion engine: files -> parse (pure) -> registry lookup -> bulk load -> file log -> dirty-hour queue.
+
+Called by the services (xanh.monitoring.services.ingest_files), which check permissions. Idempotent: a measurement
+is unique on (sensor, time); a value already stored with the same value and status is "unchanged", a different one
+is a conflict (the stored value is kept, the new one reported with file and line). Every file gets an IngestedFile
+row with its counts and problems, and the raw bytes are kept in the archive folder.
+
+Bulk loading: COPY into a temporary staging table then INSERT … ON CONFLICT DO NOTHING on PostgreSQL (the table is
+partitioned by month, partitions are created on demand); one-transaction executemany with INSERT OR IGNORE on
+SQLite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import json
+import os
+import shutil
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import fileformat
+from .fileformat import Issue, ParsedFile
+from .models import DirtyHour, FileOutcome, IngestBatch, IngestedFile, Station
+from .partitions import ensure_partitions
+from .timeutil import HOUR, aware, local_now, local_zone
+from .units import UnitMismatch, conversion_factor
+
+STATUS_CODES = {"00": 0, "01": 1, "02": 2}
+MAX_PROBLEMS_PER_FILE = 200
+CHUNK_FILES = 5000
+CHUNK_READINGS = 250_000
+
+
+def archive_root() -> Path:
+    return Path(
+        getattr(settings, "XANH_MONITORING_ARCHIVE_DIR", Path(settings.MEDIA_ROOT) / "monitoring" / "raw")
+    )
+
+
+@dataclass(slots=True)
+class FileInput:
+    """One received file. `source_path` is set for inbox files, which are moved to the archive once stored."""
+
+    name: str
+    content: bytes
+    source_path: Path | None = None
+
+
+@dataclass(slots=True)
+class FileResult:
+    name: str
+    outcome: str
+    station: str | None
+    lines: int
+    parsed: int
+    stored: int
+    unchanged: int
+    conflicts: int
+    rejected: int
+    problems: list[str]
+    log_id: int | None = None
+
+
+@dataclass(slots=True)
+class BatchResult:
+    batch_id: int
+    files: list[FileResult] = field(default_factory=list)
+    dirty_stations: set[int] = field(default_factory=set)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        keys = ("lines", "parsed", "stored", "unchanged", "conflicts", "rejected")
+        return {k: sum(getattr(f, k) for f in self.files) for k in keys} | {"files": len(self.files)}
+
+
+@dataclass(frozen=True, slots=True)
+class SensorInfo:
+    id: int
+    station_id: int
+    code: str
+    unit: str
+
+
+class Registry:
+    """The station registry in memory for one batch: logger keys, station codes and sensors."""
+
+    def __init__(self, stations: Iterable[Station] | None = None) -> None:
+        if stations is None:
+            stations = Station.objects.prefetch_related("parameters")
+        self.by_logger: dict[tuple[str, str, str], Station] = {}
+        self.by_code: dict[str, Station] = {}
+        self.by_pk: dict[int, Station] = {}
+        self.sensors: dict[tuple[int, str], SensorInfo] = {}
+        for station in stations:
+            key = (
+                station.logger_province.upper(),
+                station.logger_facility.upper(),
+                station.logger_station.upper(),
+            )
+            self.by_logger[key] = station
+            self.by_code[station.code.upper()] = station
+            self.by_pk[station.pk] = station
+            for p in station.parameters.all():
+                if p.is_active:
+                    self.sensors[(station.pk, p.code)] = SensorInfo(p.pk, station.pk, p.code, p.unit)
+        self._factors: dict[tuple[str, str, str], float | str] = {}
+
+    def station_for_file(self, parsed: ParsedFile) -> Station | None:
+        name = parsed.file_name
+        if name is None:
+            return None
+        return self.by_logger.get((name.province.upper(), name.facility.upper(), name.station.upper()))
+
+    def factor(self, parameter: str, from_unit: str, to_unit: str) -> float | str:
+        key = (parameter, from_unit, to_unit)
+        found = self._factors.get(key)
+        if found is None:
+            try:
+                found = conversion_factor(parameter, from_unit, to_unit)
+            except UnitMismatch as exc:
+                found = str(exc)
+            self._factors[key] = found
+        return found
+
+
+class _TimeText:
+    """Aware database representations of naive local times, memoised (a batch shares few distinct times)."""
+
+    def __init__(self) -> None:
+        self.vendor = connection.vendor
+        self.zone = local_zone()
+        self._memo: dict[dt.datetime, Any] = {}
+
+    def __call__(self, naive: dt.datetime) -> Any:
+        found = self._memo.get(naive)
+        if found is None:
+            moment = naive.replace(tzinfo=self.zone)
+            if self.vendor == "postgresql":
+                found = moment.isoformat(sep=" ")
+            else:
+                found = connection.ops.adapt_datetimefield_value(moment)
+            self._memo[naive] = found
+        return found
+
+
+@dataclass(slots=True)
+class _LogRow:
+    """The fields of one IngestedFile row, as plain data (building a Django model per file costs more than parsing
+    the file)."""
+
+    batch_id: int
+    name: str
+    kind: str
+    station_id: int | None
+    sha256: str
+    size: int
+    raw_path: str
+    received_at: dt.datetime
+    pk: int | None = None
+    lines: int = 0
+    parsed: int = 0
+    stored: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    outcome: str = FileOutcome.OK
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    problems_omitted: int = 0
+
+    def model(self) -> IngestedFile:
+        return IngestedFile(**{f: getattr(self, f) for f in _LOG_FIELDS})
+
+
+_LOG_FIELDS = ("batch_id", "name", "kind", "station_id", "sha256", "size", "raw_path", "received_at", "lines",
+               "parsed", "stored", "unchanged", "conflicts", "rejected", "outcome", "problems", "problems_omitted")  # fmt: skip
+
+
+@dataclass(slots=True)
+class _FileWork:
+    input: FileInput
+    parsed: ParsedFile
+    sha256: str
+    station: Station | None
+    raw_path: str
+    log: _LogRow | None = None
+    rows: list[tuple[int, Any, float, int, int]] = field(
+        default_factory=list
+    )  # sensor, time, value, status, line
+    hours: set[tuple[int, dt.datetime]] = field(default_factory=set)
+    extra: list[Issue] = field(default_factory=list)
+    rejected_lines: set[int] = field(default_factory=set)
+    stored: int = 0
+    conflicts: int = 0
+
+
+def _problem_dict(issue: Issue) -> dict[str, Any]:
+    return {
+        "line": issue.line,
+        "severity": issue.severity,
+        "code": issue.code,
+        "field": issue.field,
+        "message": issue.message,
+    }
+
+
+def _archive_path(name: str, sha256: str, received: dt.datetime) -> str:
+    safe = os.path.basename(name.replace("\\", "/")) or "tep"
+    return f"{received:%Y/%m/%d}/{sha256[:12]}_{safe}"
+
+
+def _resolve(work: _FileWork, registry: Registry, to_db_time: _TimeText) -> None:
+    """Station and sensor lookup, unit conversion; fills work.rows and the problems of this stage."""
+    parsed = work.parsed
+    file = parsed.name
+    unknown_parameters: dict[tuple[str, str], list[int]] = defaultdict(list)
+    unit_problems: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    missing_unit: list[int] = []
+    unknown_stations: dict[str, list[int]] = defaultdict(list)
+    rows = work.rows
+    hours = work.hours
+    sensors = registry.sensors
+    if parsed.kind == "datalogger" and work.station is None and parsed.file_name is not None:
+        fn = parsed.file_name
+        work.extra.append(
+            Issue(
+                file,
+                0,
+                "error",
+                "unknown_station",
+                f"trạm {fn.province}_{fn.facility}_{fn.station} chưa có trong danh mục trạm; tệp được lưu lại để "
+                "nhập lại sau khi đăng ký trạm",
+            )
+        )
+        work.rejected_lines.update(r.line for r in parsed.readings)
+        return
+    for reading in parsed.readings:
+        if parsed.kind == "datalogger":
+            station = work.station
+        else:
+            station = registry.by_code.get(reading.station.upper())
+            if station is None:
+                unknown_stations[reading.station].append(reading.line)
+                continue
+        assert station is not None
+        sensor = sensors.get((station.pk, reading.parameter))
+        if sensor is None:
+            unknown_parameters[(station.code, reading.parameter)].append(reading.line)
+            continue
+        value = reading.value
+        if reading.unit != sensor.unit:
+            if not reading.unit:
+                missing_unit.append(reading.line)
+            else:
+                factor = registry.factor(reading.parameter, reading.unit, sensor.unit)
+                if isinstance(factor, str):
+                    unit_problems[(reading.parameter, reading.unit, sensor.unit)].append(reading.line)
+                    continue
+                value = value * factor
+        rows.append((sensor.id, to_db_time(reading.time), value, STATUS_CODES[reading.status], reading.line))
+        hours.add((station.pk, _hour_label(reading.time)))
+    for code, lines in unknown_stations.items():
+        work.rejected_lines.update(lines)
+        work.extra.append(
+            Issue(
+                file,
+                lines[0],
+                "error",
+                "unknown_station",
+                f"trạm «{code}» chưa có trong danh mục ({_lines(lines)})",
+            )
+        )
+    for (station_code, parameter), lines in unknown_parameters.items():
+        work.rejected_lines.update(lines)
+        work.extra.append(
+            Issue(
+                file,
+                lines[0],
+                "error",
+                "unknown_parameter",
+                f"trạm {station_code} chưa đăng ký thông số «{fileformat.display_symbol(parameter)}» "
+                f"({_lines(lines)})",
+                "ký hiệu",
+            )
+        )
+    for (parameter, unit, expected), lines in unit_problems.items():
+        work.rejected_lines.update(lines)
+        work.extra.append(
+            Issue(
+                file,
+                lines[0],
+                "error",
+                "unit",
+                f"đơn vị «{unit}» của {fileformat.display_symbol(parameter)} không đổi được sang đơn vị đã đăng ký "
+                f"«{expected}» ({_lines(lines)})",
+                "đơn vị",
+            )
+        )
+    if missing_unit:
+        work.extra.append(
+            Issue(
+                file,
+                missing_unit[0],
+                "warning",
+                "missing_unit",
+                f"thiếu đơn vị; đã dùng đơn vị đã đăng ký của thông số ({_lines(missing_unit)})",
+                "đơn vị",
+            )
+        )
+
+
+_hour_memo: dict[dt.datetime, dt.datetime] = {}
+
+
+def _hour_label(naive: dt.datetime) -> dt.datetime:
+    found = _hour_memo.get(naive)
+    if found is None:
+        floor = naive.replace(minute=0, second=0, microsecond=0)
+        found = aware(floor if floor == naive else floor + HOUR)
+        if len(_hour_memo) > 100_000:
+            _hour_memo.clear()
+        _hour_memo[naive] = found
+    return found
+
+
+def _lines(lines: Sequence[int]) -> str:
+    shown = ", ".join(str(n) for n in lines[:10])
+    more = f" và {len(lines) - 10} dòng khác" if len(lines) > 10 else ""
+    return f"dòng {shown}{more}"
+
+
+def _load_postgresql(
+    works: list[_FileWork],
+) -> tuple[Counter[int], list[tuple[int, int, float, float, int | None]]]:
+    """COPY into a staging table, insert what is new; returns stored rows per file id and the conflicts."""
+    months = set()
+    for work in works:
+        for _, moment, *_rest in work.rows:
+            months.add((int(moment[0:4]), int(moment[5:7])))
+    ensure_partitions(months)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS monitoring_staging (sensor_id bigint, time timestamptz, "
+            "value double precision, status smallint, file_id bigint, line integer) ON COMMIT DELETE ROWS"
+        )
+        cursor.execute("TRUNCATE monitoring_staging")
+        staged = 0
+        raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
+        with raw.copy(
+            "COPY monitoring_staging (sensor_id, time, value, status, file_id, line) FROM STDIN"
+        ) as copy:
+            buffer: list[str] = []
+            for work in works:
+                assert work.log is not None
+                file_id = work.log.pk
+                for sensor_id, moment, value, status, line in work.rows:
+                    buffer.append(f"{sensor_id}\t{moment}\t{value!r}\t{status}\t{file_id}\t{line}\n")
+                staged += len(work.rows)
+                if len(buffer) > 20000:
+                    copy.write("".join(buffer))
+                    buffer.clear()
+            if buffer:
+                copy.write("".join(buffer))
+        cursor.execute(
+            "WITH inserted AS (INSERT INTO monitoring_measurement (sensor_id, time, value, status, file_id) "
+            "SELECT sensor_id, time, value, status, file_id FROM monitoring_staging "
+            "ON CONFLICT (sensor_id, time) DO NOTHING RETURNING file_id) "
+            "SELECT file_id, count(*) FROM inserted GROUP BY file_id"
+        )
+        stored: Counter[int] = Counter({int(f): int(n) for f, n in cursor.fetchall()})
+        conflicts: list[tuple[int, int, float, float, int | None]] = []
+        if sum(stored.values()) < staged:
+            cursor.execute(
+                "SELECT s.file_id, s.line, s.value, m.value, m.file_id FROM monitoring_staging s "
+                "JOIN monitoring_measurement m ON m.sensor_id = s.sensor_id AND m.time = s.time "
+                "WHERE m.file_id IS DISTINCT FROM s.file_id AND (m.value <> s.value OR m.status <> s.status)"
+            )
+            conflicts = [(int(a), int(b), float(c), float(d), e) for a, b, c, d, e in cursor.fetchall()]
+        cursor.execute("TRUNCATE monitoring_staging")
+    return stored, conflicts
+
+
+def _load_sqlite(
+    works: list[_FileWork],
+) -> tuple[Counter[int], list[tuple[int, int, float, float, int | None]]]:
+    stored: Counter[int] = Counter()
+    conflicts: list[tuple[int, int, float, float, int | None]] = []
+    insert = "INSERT OR IGNORE INTO monitoring_measurement (sensor_id, time, value, status, file_id) VALUES (?, ?, ?, ?, ?)"
+    raw = connection.connection
+    assert raw is not None
+    for work in works:
+        if not work.rows:
+            continue
+        assert work.log is not None
+        file_id = work.log.pk
+        before = raw.total_changes
+        raw.executemany(insert, [(s, t, v, st, file_id) for s, t, v, st, _line in work.rows])
+        inserted = raw.total_changes - before
+        stored[file_id] = inserted
+        if inserted < len(work.rows):
+            sensors = sorted({r[0] for r in work.rows})
+            times = [r[1] for r in work.rows]
+            marks = ", ".join("?" for _ in sensors)
+            stored_rows = {
+                (sensor_id, str(moment)): (value, status, origin)
+                for sensor_id, moment, value, status, origin in raw.execute(
+                    "SELECT sensor_id, time, value, status, file_id FROM monitoring_measurement "  # noqa: S608
+                    f"WHERE sensor_id IN ({marks}) AND time >= ? AND time <= ?",
+                    (*sensors, min(times), max(times)),
+                )
+            }
+            for sensor_id, moment, value, status, line in work.rows:
+                found = stored_rows.get((sensor_id, str(moment)))
+                if found is not None and found[2] != file_id and (found[0] != value or found[1] != status):
+                    conflicts.append((file_id, line, value, float(found[0]), found[2]))
+    return stored, conflicts
+
+
+def load_rows(works: list[_FileWork]) -> tuple[Counter[int], list[tuple[int, int, float, float, int | None]]]:
+    if connection.vendor == "postgresql":
+        return _load_postgresql(works)
+    connection.ensure_connection()
+    return _load_sqlite(works)
+
+
+def _chunks(files: Iterable[FileInput]) -> Iterator[list[FileInput]]:
+    chunk: list[FileInput] = []
+    size = 0
+    for item in files:
+        chunk.append(item)
+        size += len(item.content) // 40 + 1  # about 40 bytes per reading line
+        if len(chunk) >= CHUNK_FILES or size >= CHUNK_READINGS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _outcome(work: _FileWork) -> str:
+    issues = work.parsed.issues + work.extra
+    has_errors = any(i.severity == "error" for i in issues)
+    if not work.rows and has_errors:
+        return FileOutcome.REJECTED
+    if work.rows and work.stored == 0 and work.conflicts == 0 and not has_errors:
+        return FileOutcome.UNCHANGED  # a re-sent file: nothing new
+    if has_errors or work.conflicts:
+        return FileOutcome.PARTIAL
+    if any(i.severity == "warning" for i in issues):
+        return FileOutcome.WARNINGS
+    return FileOutcome.OK
+
+
+def ingest(
+    files: Iterable[FileInput],
+    *,
+    source: str,
+    user: Any = None,
+    now: dt.datetime | None = None,
+    registry: Registry | None = None,
+    allowed_station: Callable[[Station], bool] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> BatchResult:
+    """Ingest files in chunks, one transaction per chunk. `allowed_station` (from the service's permission check)
+    rejects files of stations the caller may not write to. Returns per-file results."""
+    # A batch creates hundreds of thousands of small objects that live until the chunk is stored; the cyclic garbage
+    # collector would scan them again and again for nothing (they hold no cycles), so it pauses during a batch.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _ingest(
+            files, source=source, user=user, now=now, registry=registry, allowed_station=allowed_station,
+            progress=progress,
+        )  # fmt: skip
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _ingest(
+    files: Iterable[FileInput],
+    *,
+    source: str,
+    user: Any,
+    now: dt.datetime | None,
+    registry: Registry | None,
+    allowed_station: Callable[[Station], bool] | None,
+    progress: Callable[[int], None] | None,
+) -> BatchResult:
+    registry = registry or Registry()
+    batch = IngestBatch.objects.create(source=source, user=user if getattr(user, "pk", None) else None)
+    result = BatchResult(batch_id=batch.pk)
+    parse_now = now or local_now()
+    root = archive_root()
+    for chunk in _chunks(files):
+        received = timezone.now()
+        to_db_time = _TimeText()
+        works: list[_FileWork] = []
+        parsed_files = [fileformat.parse_any(item.name, item.content, now=parse_now) for item in chunk]
+        # the same reading in two files of the chunk: keep the first, report the second
+        deduplicated = {id(p): kept for p, kept in fileformat.deduplicate(parsed_files)}
+        shas = [hashlib.sha256(item.content).hexdigest() for item in chunk]
+        known_raw = dict(
+            IngestedFile.objects.filter(sha256__in=set(shas)).values_list("sha256", "raw_path").distinct()
+        )
+        for item, parsed, sha in zip(chunk, parsed_files, shas, strict=True):
+            parsed.readings = deduplicated[id(parsed)]
+            station = registry.station_for_file(parsed) if parsed.kind == "datalogger" else None
+            raw_path = known_raw.get(sha) or _archive_path(item.name, sha, received)
+            work = _FileWork(item, parsed, sha, station, raw_path)
+            if station is not None and allowed_station is not None and not allowed_station(station):
+                work.extra.append(
+                    Issue(
+                        parsed.name,
+                        0,
+                        "error",
+                        "forbidden",
+                        f"bạn không có quyền gửi dữ liệu của trạm {station.code}",
+                    )
+                )
+                work.rejected_lines.update(r.line for r in parsed.readings)
+            else:
+                _resolve(work, registry, to_db_time)
+                if allowed_station is not None and parsed.kind == "csv":
+                    _drop_forbidden_csv_rows(work, registry, allowed_station)
+            works.append(work)
+        with transaction.atomic():
+            logs = [
+                _LogRow(
+                    batch_id=batch.pk,
+                    name=w.parsed.name[:255],
+                    kind=w.parsed.kind,
+                    station_id=w.station.pk if w.station else None,
+                    sha256=w.sha256,
+                    size=len(w.input.content),
+                    raw_path=w.raw_path,
+                    received_at=received,
+                )
+                for w in works
+            ]
+            # PostgreSQL: take the ids from the sequence now and insert the logs once, complete, after the load
+            # (a second pass of UPDATEs costs more than the load itself). SQLite: insert, load, then update.
+            preallocated = connection.vendor == "postgresql"
+            if preallocated:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT nextval(pg_get_serial_sequence('monitoring_ingestedfile', 'id')) "
+                        "FROM generate_series(1, %s)",
+                        [len(logs)],
+                    )
+                    for log, (pk,) in zip(logs, cursor.fetchall(), strict=True):
+                        log.pk = pk
+            else:
+                models = [log.model() for log in logs]
+                IngestedFile.objects.bulk_create(models)
+                for log, model in zip(logs, models, strict=True):
+                    log.pk = model.pk
+            for work, log in zip(works, logs, strict=True):
+                work.log = log
+            stored, conflicts = load_rows(works)
+            by_file = {w.log.pk: w for w in works if w.log is not None}
+            names = dict(
+                IngestedFile.objects.filter(pk__in={c[4] for c in conflicts if c[4]}).values_list(
+                    "pk", "name"
+                )
+            )
+            for file_id, line, new_value, old_value, old_file in conflicts:
+                work = by_file[file_id]
+                work.conflicts += 1
+                origin = f"tệp {names[old_file]}" if old_file in names else "giá trị đã lưu"
+                work.extra.append(
+                    Issue(
+                        work.parsed.name,
+                        line,
+                        "error",
+                        "conflict",
+                        f"mâu thuẫn với {origin}: giá trị mới {fileformat._fmt(new_value)} khác giá trị đã lưu "
+                        f"{fileformat._fmt(old_value)}; giữ giá trị đã lưu",
+                    )
+                )
+            dirty: set[tuple[int, dt.datetime]] = set()
+            for work in works:
+                assert work.log is not None
+                work.stored = stored.get(work.log.pk, 0)
+                if work.stored:
+                    dirty |= work.hours
+            if dirty:
+                DirtyHour.objects.bulk_create(
+                    [DirtyHour(station_id=s, hour=h) for s, h in dirty],
+                    ignore_conflicts=True,
+                    batch_size=2000,
+                )
+                result.dirty_stations |= {s for s, _ in dirty}
+            for work in works:
+                _finish_log(work, result)
+            if preallocated:
+                _copy_logs(logs)
+            else:
+                _save_logs(logs)
+        _archive(works, root)
+        if progress is not None:
+            progress(len(chunk))
+    totals = result.totals
+    IngestBatch.objects.filter(pk=batch.pk).update(
+        finished_at=timezone.now(),
+        files=totals["files"],
+        readings=totals["lines"],
+        stored=totals["stored"],
+        rejected=totals["rejected"],
+    )
+    return result
+
+
+_LOG_COLUMNS = ("id", "batch_id", "name", "kind", "station_id", "sha256", "size", "raw_path", "received_at", "lines",
+                "parsed", "stored", "unchanged", "conflicts", "rejected", "outcome", "problems", "problems_omitted")  # fmt: skip
+
+
+def _copy_logs(logs: list[_LogRow]) -> None:
+    """Insert complete file logs with COPY (PostgreSQL): one model save per file would dominate a batch's time."""
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY monitoring_ingestedfile ({', '.join(_LOG_COLUMNS)}) FROM STDIN") as copy,
+    ):
+        for log in logs:
+            copy.write_row(
+                (log.pk, log.batch_id, log.name, log.kind, log.station_id, log.sha256, log.size, log.raw_path,
+                 log.received_at, log.lines, log.parsed, log.stored, log.unchanged, log.conflicts, log.rejected,
+                 str(log.outcome), json.dumps(log.problems, ensure_ascii=False), log.problems_omitted)
+            )  # fmt: skip
+
+
+def _save_logs(logs: list[_LogRow]) -> None:
+    """Write the final counts of the file logs (one executemany; bulk_update's CASE expressions are far slower)."""
+    columns = ["lines", "parsed", "stored", "unchanged", "conflicts", "rejected", "outcome", "problems",
+               "problems_omitted"]  # fmt: skip
+    problems_field = IngestedFile._meta.get_field("problems")
+    rows = []
+    for log in logs:
+        values: list[Any] = [getattr(log, c) for c in columns]
+        values[7] = problems_field.get_db_prep_save(log.problems, connection)
+        rows.append([*values, log.pk])
+    assignments = ", ".join(f"{c} = %s" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE monitoring_ingestedfile SET {assignments} WHERE id = %s", rows)  # noqa: S608
+
+
+def _drop_forbidden_csv_rows(work: _FileWork, registry: Registry, allowed: Callable[[Station], bool]) -> None:
+    forbidden_sensors = {
+        info.id
+        for (station_id, _), info in registry.sensors.items()
+        if not allowed(registry.by_pk[station_id])
+    }
+    if not forbidden_sensors:
+        return
+    dropped = [row[4] for row in work.rows if row[0] in forbidden_sensors]
+    if dropped:
+        work.rows = [row for row in work.rows if row[0] not in forbidden_sensors]
+        work.rejected_lines.update(dropped)
+        work.extra.append(
+            Issue(
+                work.parsed.name,
+                dropped[0],
+                "error",
+                "forbidden",
+                f"không có quyền gửi dữ liệu ({_lines(dropped)})",
+            )
+        )
+
+
+def _finish_log(work: _FileWork, result: BatchResult) -> None:
+    parsed = work.parsed
+    log = work.log
+    assert log is not None
+    issues = sorted(parsed.issues + work.extra, key=lambda i: (i.line, i.severity != "error"))
+    error_lines = {
+        i.line for i in parsed.issues if i.severity == "error" and i.line > 0
+    } | work.rejected_lines
+    conflict_lines = {i.line for i in work.extra if i.code == "conflict"}
+    file_level_error = any(i.severity == "error" and i.line == 0 for i in issues)
+    unchanged = len(work.rows) - work.stored - work.conflicts
+    log.lines = parsed.data_lines
+    log.parsed = len(parsed.readings)
+    log.stored = work.stored
+    log.unchanged = max(unchanged, 0)
+    log.conflicts = work.conflicts
+    log.rejected = parsed.data_lines if file_level_error else len(error_lines | conflict_lines)
+    log.outcome = _outcome(work)
+    log.problems = [_problem_dict(i) for i in issues[:MAX_PROBLEMS_PER_FILE]]
+    log.problems_omitted = max(0, len(issues) - MAX_PROBLEMS_PER_FILE)
+    result.files.append(
+        FileResult(
+            name=parsed.name,
+            outcome=log.outcome,
+            station=work.station.code if work.station else None,
+            lines=log.lines,
+            parsed=log.parsed,
+            stored=log.stored,
+            unchanged=log.unchanged,
+            conflicts=log.conflicts,
+            rejected=log.rejected,
+            problems=[str(i) for i in issues[:MAX_PROBLEMS_PER_FILE]],
+            log_id=log.pk,
+        )
+    )
+
+
+def _archive(works: list[_FileWork], root: Path) -> None:
+    """Keep the raw bytes: move inbox files, write uploaded ones. Identical content is kept once."""
+    made: set[Path] = set()
+    for work in works:
+        target = root / work.raw_path
+        if target.exists():
+            if work.input.source_path is not None:
+                work.input.source_path.unlink(missing_ok=True)
+            continue
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if work.input.source_path is not None:
+            try:
+                os.replace(work.input.source_path, target)
+            except OSError:
+                shutil.move(str(work.input.source_path), target)
+        else:
+            target.write_bytes(work.input.content)
