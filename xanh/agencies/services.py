@@ -6,12 +6,16 @@ Every importer (plan parser, Excel templates, API imports) maps a mention in a t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from django.db import transaction
+from django.utils.text import slugify
 
-from xanh.agencies.matching import AgencyEntry, AgencyMatcher, CatalogueError, load_default_entries
-from xanh.agencies.models import Agency
+from xanh.agencies.matching import AgencyEntry, AgencyMatcher, CatalogueError, fold, load_default_entries
+from xanh.agencies.models import Agency, AgencyKind
+from xanh.core.audit import stamp
 from xanh.core.errors import Problem, ValidationFailed
 from xanh.geo.models import AdminUnit
 
@@ -83,5 +87,56 @@ def resolve_agency(mention: str, *, unit: AdminUnit) -> Agency | None:
     return Agency.objects.filter(admin_unit=unit, key=match.key).first()
 
 
+@lru_cache(maxsize=1)
+def _default_matcher() -> AgencyMatcher:
+    return AgencyMatcher(default_catalogue())
+
+
+def matcher_for(unit: AdminUnit | None) -> AgencyMatcher:
+    """The matcher ``resolve_agency`` will use for ``unit``; the shipped catalogue while the unit has no agencies yet
+    (``ensure_agencies`` instantiates exactly that catalogue). Read-only: creates nothing."""
+    if unit is not None and Agency.objects.filter(admin_unit=unit).exists():
+        return _matcher_for_unit(unit.pk)
+    return _default_matcher()
+
+
+@transaction.atomic
+def add_agency(
+    unit: AdminUnit, *, name: str, kind: str, user: Any = None, aliases: Iterable[str] = (), reason: str = ""
+) -> Agency:
+    """Add a body to ``unit``'s catalogue (a person decided it is missing). An agency of the unit with the same
+    name is returned instead of creating a second one. Audited; the key is ``local-<slug of the name>``."""
+    name = " ".join((name or "").split())
+    problems = []
+    if not name:
+        problems.append(Problem("Tên cơ quan không được để trống.", column="tên cơ quan"))
+    elif len(name) > 255:
+        problems.append(Problem("Tên cơ quan dài quá 255 ký tự.", column="tên cơ quan"))
+    if kind not in AgencyKind.values:
+        problems.append(Problem(f"Loại cơ quan «{kind}» không hợp lệ.", column="loại cơ quan"))
+    if problems:
+        raise ValidationFailed(problems)
+    same = [a for a in Agency.objects.filter(admin_unit=unit) if fold(a.name) == fold(name)]
+    if same:
+        return same[0]
+    base = f"local-{slugify(fold(name))}"[:72].rstrip("-")
+    key, n = base, 2
+    while Agency.objects.filter(admin_unit=unit, key=key).exists():
+        key, n = f"{base}-{n}", n + 1
+    agency = Agency(
+        admin_unit=unit,
+        key=key,
+        name=name,
+        kind=kind,
+        aliases=sorted({a.strip() for a in aliases if a.strip() and fold(a) != fold(name)}),
+        source="Thêm khi duyệt bản nhập kế hoạch",
+    )
+    stamp(agency, user=user, reason=reason or "Thêm cơ quan vào danh mục")
+    agency.save()
+    _matcher_for_unit.cache_clear()
+    return agency
+
+
 def clear_resolution_cache() -> None:
     _matcher_for_unit.cache_clear()
+    _default_matcher.cache_clear()

@@ -16,9 +16,12 @@ from django.db import transaction
 from django.db.models import Q
 
 from xanh.accounts import permissions
-from xanh.agencies.services import ensure_agencies, resolve_agency
+from xanh.agencies.matching import AgencyMatcher
+from xanh.agencies.models import Agency, AgencyKind
+from xanh.agencies.services import add_agency, ensure_agencies, matcher_for, resolve_agency
 from xanh.core.audit import stamp
 from xanh.core.errors import Problem, ValidationFailed
+from xanh.documents.agency_choices import ACTIONS, mention_key
 from xanh.documents.models import Document, DocumentKind, DocumentReference, ImportStatus, PlanImport
 from xanh.documents.parsing import ExtractionError, extract_bytes, parse_text
 from xanh.geo.models import AdminUnit
@@ -30,6 +33,7 @@ __all__ = [
     "discard_import",
     "find_duplicates",
     "publish_import",
+    "review_matcher",
     "update_draft",
 ]
 
@@ -54,11 +58,149 @@ def _guess_unit(issuer: str | None) -> AdminUnit | None:
 
 
 def _with_review_fields(parsed: dict[str, Any]) -> dict[str, Any]:
-    """The editable draft: the parse JSON plus a flag per item telling whether a person changed it."""
+    """The editable draft: the parse JSON plus a flag per item telling whether a person changed it, and the
+    officer's decisions on agency mentions the resolver cannot match (``agency_decisions``, see agency_choices)."""
     draft = dict(parsed)
     draft["targets"] = [dict(t, edited=False) for t in parsed.get("targets", [])]
     draft["tasks"] = [dict(t, edited=False) for t in parsed.get("tasks", [])]
+    draft["references"] = [dict(r, title=r.get("title")) for r in parsed.get("references", [])]
+    draft["agency_decisions"] = {}
     return draft
+
+
+def review_matcher(unit: AdminUnit | None) -> AgencyMatcher:
+    """What publishing will resolve agency mentions against: the unit's catalogue (or the shipped one)."""
+    return matcher_for(unit)
+
+
+_REFERENCE_SOURCE = "Văn bản dẫn chiếu"
+_ABBREVIATION_SOURCE = "Từ viết tắt"
+
+
+def _check_references(references: Any, problems: list[Problem]) -> None:
+    if not isinstance(references, list):
+        problems.append(Problem("Danh sách văn bản dẫn chiếu không hợp lệ.", source=_REFERENCE_SOURCE))
+        return
+    seen: dict[str, int] = {}
+    for row, ref in enumerate(references, start=1):
+        if not isinstance(ref, dict):
+            problems.append(Problem("Văn bản dẫn chiếu không hợp lệ.", row=row, source=_REFERENCE_SOURCE))
+            continue
+        number = str(ref.get("number") or "").strip()
+        if not number:
+            problems.append(
+                Problem(
+                    "Hãy nhập số, ký hiệu của văn bản.",
+                    row=row,
+                    column="số, ký hiệu",
+                    source=_REFERENCE_SOURCE,
+                )
+            )
+        elif len(number) > 80:
+            problems.append(
+                Problem(
+                    "Số, ký hiệu dài quá 80 ký tự.", row=row, column="số, ký hiệu", source=_REFERENCE_SOURCE
+                )
+            )
+        elif number.casefold() in seen:
+            problems.append(
+                Problem(
+                    f"Văn bản «{number}» đã có ở dòng {seen[number.casefold()]}.",
+                    row=row,
+                    column="số, ký hiệu",
+                    source=_REFERENCE_SOURCE,
+                )
+            )
+        else:
+            seen[number.casefold()] = row
+        kind = ref.get("kind")
+        if kind and kind not in DocumentKind.values:
+            problems.append(
+                Problem(
+                    f"Loại văn bản «{kind}» không hợp lệ.", row=row, column="loại", source=_REFERENCE_SOURCE
+                )
+            )
+        issued_on = ref.get("issued_on")
+        if issued_on and _date(issued_on) is None:
+            problems.append(
+                Problem(
+                    f"«{issued_on}» không phải là ngày hợp lệ.",
+                    row=row,
+                    column="ngày ban hành",
+                    source=_REFERENCE_SOURCE,
+                )
+            )
+
+
+def _check_abbreviations(abbreviations: Any, problems: list[Problem]) -> None:
+    if not isinstance(abbreviations, dict):
+        problems.append(Problem("Bảng từ viết tắt không hợp lệ.", source=_ABBREVIATION_SOURCE))
+        return
+    for row, (short, full) in enumerate(abbreviations.items(), start=1):
+        if not str(short).strip():
+            problems.append(
+                Problem("Hãy nhập từ viết tắt.", row=row, column="viết tắt", source=_ABBREVIATION_SOURCE)
+            )
+        if not str(full or "").strip():
+            problems.append(
+                Problem(
+                    f"Hãy nhập nghĩa đầy đủ của «{short}».",
+                    row=row,
+                    column="nghĩa đầy đủ",
+                    source=_ABBREVIATION_SOURCE,
+                )
+            )
+
+
+def _check_decisions(decisions: Any, unit: AdminUnit | None, problems: list[Problem]) -> None:
+    if not isinstance(decisions, dict):
+        problems.append(Problem("Quyết định về cơ quan chưa có trong danh mục không hợp lệ."))
+        return
+    keys: set[str] | None = None
+    for decision in decisions.values():
+        mention = str((decision or {}).get("mention") or "")
+        where = f"Cơ quan «{mention}»"
+        action = (decision or {}).get("action")
+        if action not in ACTIONS:
+            problems.append(Problem("Cách xử lý không hợp lệ.", column="cách xử lý", source=where))
+        elif action == "map":
+            if keys is None:
+                keys = {entry.key for entry in review_matcher(unit).entries}
+            if decision.get("key") not in keys:
+                problems.append(
+                    Problem(
+                        "Cơ quan đã chọn không có trong danh mục cơ quan của đơn vị hành chính.",
+                        column="cơ quan trong danh mục",
+                        source=where,
+                    )
+                )
+        else:
+            name = " ".join(str(decision.get("name") or "").split())
+            if not name:
+                problems.append(Problem("Hãy nhập tên cơ quan mới.", column="tên cơ quan mới", source=where))
+            elif len(name) > 255:
+                problems.append(
+                    Problem("Tên cơ quan dài quá 255 ký tự.", column="tên cơ quan mới", source=where)
+                )
+            if decision.get("kind") not in AgencyKind.values:
+                problems.append(Problem("Hãy chọn loại cơ quan.", column="loại cơ quan", source=where))
+
+
+_PART_NAMES = (
+    ("document", "thông tin văn bản"),
+    ("sections", "các mục"),
+    ("targets", "mục tiêu"),
+    ("tasks", "nhiệm vụ"),
+    ("agency_decisions", "cơ quan chưa có trong danh mục"),
+    ("references", "văn bản dẫn chiếu"),
+    ("abbreviations", "từ viết tắt"),
+)
+
+
+def _edit_reason(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """The audit reason names the parts of the draft that changed."""
+    changed = [label for key, label in _PART_NAMES if before.get(key) != after.get(key)]
+    return "Sửa bản nhập kế hoạch" + (f": {', '.join(changed)}" if changed else "")
 
 
 @transaction.atomic
@@ -141,8 +283,14 @@ def update_draft(
     supersedes: Plan | None = None,
     clear_parent: bool = False,
 ) -> PlanImport:
-    """Save the reviewer's edits. The draft keeps the JSON shape of the parser contract."""
+    """Save the reviewer's edits. The draft keeps the JSON shape of the parser contract (plus the reference
+    titles and ``agency_decisions``)."""
     _require_importer(user)
+    if plan_import.admin_unit is not None:
+        permissions.require(
+            permissions.coordinates_unit(user, plan_import.admin_unit),
+            "Bản nhập này thuộc đơn vị hành chính khác.",
+        )
     if plan_import.status != ImportStatus.DRAFT:
         raise ValidationFailed([Problem("Bản nhập này đã được công bố hoặc đã hủy, không sửa được nữa.")])
     problems: list[Problem] = []
@@ -167,11 +315,16 @@ def update_draft(
         for i, task in enumerate(draft.get("tasks", []), start=1):
             if not str(task.get("text", "")).strip():
                 problems.append(Problem("Nhiệm vụ không có nội dung.", row=i, column="text"))
+        _check_references(draft.get("references", []), problems)
+        _check_abbreviations(draft.get("abbreviations", {}), problems)
+        _check_decisions(draft.get("agency_decisions") or {}, admin_unit or plan_import.admin_unit, problems)
     if admin_unit is not None and not permissions.coordinates_unit(user, admin_unit):
         problems.append(Problem("Bạn không điều phối đơn vị hành chính này.", column="admin_unit"))
     if problems:
         raise ValidationFailed(problems)
+    reason = "Sửa bản nhập kế hoạch"
     if draft is not None:
+        reason = _edit_reason(plan_import.draft, draft)
         plan_import.draft = draft
     if admin_unit is not None:
         plan_import.admin_unit = admin_unit
@@ -179,7 +332,7 @@ def update_draft(
         plan_import.parent_plan = parent_plan
     if supersedes is not None:
         plan_import.supersedes = supersedes
-    stamp(plan_import, user=user, reason="Sửa bản nhập kế hoạch")
+    stamp(plan_import, user=user, reason=reason)
     plan_import.save()
     return plan_import
 
@@ -224,10 +377,58 @@ def _date(value: Any) -> date | None:
         return None
 
 
-def _agencies(names: list[str], unit: AdminUnit, notes: list[str]) -> list[Any]:
+class _DecidedAgencies:
+    """Applies the officer's decisions on unresolved mentions while publishing; a new agency is created once."""
+
+    def __init__(self, *, user: Any, unit: AdminUnit, decisions: dict[str, Any]) -> None:
+        self.user, self.unit, self.decisions = user, unit, decisions
+        self.created: dict[str, Agency] = {}
+
+    def check(self) -> None:
+        """Every mapped agency must exist in the unit's catalogue (the unit may have changed since)."""
+        problems: list[Problem] = []
+        for decision in self.decisions.values():
+            if (
+                decision.get("action") == "map"
+                and not Agency.objects.filter(admin_unit=self.unit, key=decision.get("key")).exists()
+            ):
+                problems.append(
+                    Problem(
+                        f"Cơ quan đã chọn không có trong danh mục của {self.unit.name}; hãy chọn lại.",
+                        column="cơ quan trong danh mục",
+                        source=f"Cơ quan «{decision.get('mention')}»",
+                    )
+                )
+        if problems:
+            raise ValidationFailed(problems)
+
+    def __call__(self, mention: str) -> Agency | None:
+        key = mention_key(mention)
+        decision = self.decisions.get(key)
+        if not decision:
+            return None
+        if decision.get("action") == "map":
+            return Agency.objects.filter(admin_unit=self.unit, key=decision.get("key")).first()
+        if key not in self.created:
+            self.created[key] = add_agency(
+                self.unit,
+                name=decision.get("name") or mention,
+                kind=decision.get("kind") or AgencyKind.OTHER,
+                user=self.user,
+                aliases=[mention],
+                reason="Thêm cơ quan khi duyệt bản nhập kế hoạch",
+            )
+        return self.created[key]
+
+
+def _agencies(
+    names: list[str], unit: AdminUnit, notes: list[str], decided: _DecidedAgencies | None = None
+) -> list[Any]:
     out: list[Any] = []
     for name in names:
         agency = resolve_agency(name, unit=unit)
+        if agency is None and decided is not None:
+            agency = decided(name)
         if agency is None:
             notes.append(name)
         elif all(a.pk != agency.pk for a, _m in out):
@@ -273,6 +474,8 @@ def publish_import(*, user: Any, plan_import: PlanImport, new_version: bool = Fa
         permissions.coordinates_unit(user, unit), "Bạn không điều phối đơn vị hành chính này."
     )
     ensure_agencies(unit)
+    decided = _DecidedAgencies(user=user, unit=unit, decisions=draft.get("agency_decisions") or {})
+    decided.check()
 
     document = Document(
         number=(meta.get("number") or "")[:80],
@@ -295,10 +498,26 @@ def publish_import(*, user: Any, plan_import: PlanImport, new_version: bool = Fa
         cited = Document.objects.filter(number__iexact=number).exclude(pk=document.pk).first()
         if cited is None:
             cited = Document(
-                number=number[:80], kind=_kind(ref.get("kind")), issued_on=_date(ref.get("issued_on"))
+                number=number[:80],
+                kind=_kind(ref.get("kind")),
+                issued_on=_date(ref.get("issued_on")),
+                title=(ref.get("title") or "").strip(),
             )
             stamp(cited, user=user, reason="Văn bản được dẫn chiếu khi nhập kế hoạch")
             cited.save()
+        else:
+            # A document already known by its number keeps what it has; the review only fills its gaps.
+            gaps = {
+                "kind": _kind(ref.get("kind")),
+                "issued_on": _date(ref.get("issued_on")),
+                "title": (ref.get("title") or "").strip(),
+            }
+            filled = [f for f, v in gaps.items() if v and not getattr(cited, f)]
+            if filled:
+                for f in filled:
+                    setattr(cited, f, gaps[f])
+                stamp(cited, user=user, reason="Bổ sung thông tin văn bản được dẫn chiếu khi nhập kế hoạch")
+                cited.save(update_fields=filled)
         DocumentReference.objects.get_or_create(
             source=document, target=cited, defaults={"cited_as": number[:255]}
         )
@@ -370,8 +589,8 @@ def publish_import(*, user: Any, plan_import: PlanImport, new_version: bool = Fa
             code = f"{code}'"
         codes.add(code)
         unresolved: list[str] = []
-        lead = _agencies(list(task.get("lead") or []), unit, unresolved)
-        coordinating = _agencies(list(task.get("coordinating") or []), unit, unresolved)
+        lead = _agencies(list(task.get("lead") or []), unit, unresolved, decided)
+        coordinating = _agencies(list(task.get("coordinating") or []), unit, unresolved, decided)
         text = task.get("text") or ""
         if unresolved:
             # Bodies that are not in the unit's catalogue stay visible as written in the document.

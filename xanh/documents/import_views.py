@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import re
+from datetime import date
 from itertools import pairwise
 from typing import Any
 
@@ -15,9 +17,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from xanh.accounts import permissions
+from xanh.agencies.models import AgencyKind
 from xanh.core.errors import Problem, ValidationFailed
 from xanh.documents import import_services
-from xanh.documents.models import ImportStatus, PlanImport
+from xanh.documents.agency_choices import mention_key, rank_candidates, unresolved_mentions
+from xanh.documents.models import DocumentKind, ImportStatus, PlanImport
 from xanh.documents.parsing import SUPPORTED_SUFFIXES, parse_vn_number
 from xanh.geo.models import AdminUnit
 from xanh.plans.models import Plan
@@ -32,6 +36,13 @@ COMPARATORS = [
     ("approx", "xấp xỉ"),
 ]
 KINDS = [("quantitative", "Định lượng"), ("milestone", "Mốc hoàn thành")]
+NEW_AGENCY = "+new"  # the agency select's value for "add to the unit's catalogue" (catalogue keys are slugs)
+AGENCY_KINDS = [
+    (AgencyKind.OTHER.value, "Cơ quan, tổ chức khác"),
+    (AgencyKind.DEPARTMENT.value, "Sở, ban, ngành"),
+    (AgencyKind.COLLECTIVE.value, "Nhóm cơ quan (tập hợp)"),
+]
+ROLE_LABELS = {"lead": "chủ trì", "coordinating": "phối hợp"}
 
 
 def _require_importer(request: HttpRequest) -> None:
@@ -84,6 +95,47 @@ def _segments(text: str, draft: dict[str, Any]) -> list[dict[str, Any]]:
     return segments
 
 
+def _agency_review(plan_import: PlanImport, draft: dict[str, Any]) -> dict[str, Any]:
+    """The distinct agency mentions the unit's catalogue cannot resolve, each with its tasks, the officer's decision,
+    the best candidates first and then every agency of the catalogue."""
+    matcher = import_services.review_matcher(plan_import.admin_unit)
+    decisions = draft.get("agency_decisions") or {}
+    names = {entry.key: entry.name for entry in matcher.entries}
+    everyone = sorted(names.items(), key=lambda pair: pair[1])
+    items = []
+    for found in unresolved_mentions(
+        draft.get("tasks", []), lambda m: matcher.resolve(m) is not None, decisions
+    ):
+        decision = found.decision or {}
+        if decision.get("action") == "map":
+            choice = str(decision.get("key") or "")
+            decision_text = f"gán cho {names.get(choice, choice)}"
+        elif decision.get("action") == "new":
+            choice = NEW_AGENCY
+            decision_text = f"thêm cơ quan mới «{decision.get('name') or ''}» khi công bố"
+        else:
+            choice, decision_text = "", ""
+        candidates = rank_candidates(found.mention, matcher)
+        suggested = {c.key for c in candidates}
+        items.append(
+            {
+                "mention": found.mention,
+                "key": found.key,
+                "tasks": [
+                    {"index": i, "id": task_id, "role": ROLE_LABELS.get(role, role)}
+                    for i, task_id, role in found.tasks
+                ],
+                "choice": choice,
+                "decision_text": decision_text,
+                "new_name": decision.get("name") if decision.get("action") == "new" else found.mention,
+                "new_kind": decision.get("kind") or AgencyKind.OTHER.value,
+                "candidates": candidates,
+                "others": [(k, n) for k, n in everyone if k not in suggested],
+            }
+        )
+    return {"items": items, "open": sum(1 for item in items if not item["choice"])}
+
+
 def _review_context(
     request: HttpRequest, plan_import: PlanImport, errors: list[Problem] | None = None
 ) -> dict[str, Any]:
@@ -103,12 +155,21 @@ def _review_context(
                 }
             )
         targets.append({**target, "index": index, "level": level, "level_label": label, "comps": comps})
+    agencies = _agency_review(plan_import, draft)
+    by_key = {item["key"]: item for item in agencies["items"]}
     tasks = []
     for index, task in enumerate(draft.get("tasks", [])):
         level, label = _confidence(task.get("confidence"))
-        unresolved = [
-            n for n, k in zip(task.get("lead", []), task.get("lead_keys", []), strict=False) if k is None
-        ]
+        unresolved: list[str] = []
+        decided: list[str] = []
+        for name in [*task.get("lead", []), *task.get("coordinating", [])]:
+            item = by_key.get(mention_key(name))
+            if item is None or name in unresolved or name in decided:
+                continue
+            if item["decision_text"]:
+                decided.append(f"«{name}» → {item['decision_text']}")
+            else:
+                unresolved.append(name)
         tasks.append(
             {
                 **task,
@@ -118,6 +179,7 @@ def _review_context(
                 "lead_text": "\n".join(task.get("lead", [])),
                 "coordinating_text": "\n".join(task.get("coordinating", [])),
                 "unresolved": unresolved,
+                "decided": decided,
             }
         )
     units = AdminUnit.objects.order_by("name", "-valid_from")
@@ -138,7 +200,11 @@ def _review_context(
         "tasks": tasks,
         "sections": draft.get("sections", []),
         "references": draft.get("references", []),
-        "abbreviations": sorted((draft.get("abbreviations") or {}).items()),
+        "abbreviations": list((draft.get("abbreviations") or {}).items()),
+        "agencies": agencies,
+        "new_agency": NEW_AGENCY,
+        "agency_kinds": AGENCY_KINDS,
+        "document_kinds": DocumentKind.values,
         "warnings": draft.get("warnings", []),
         "units": units,
         "plans": plans,
@@ -332,7 +398,127 @@ def _draft_from_post(post: Any, draft: dict[str, Any]) -> tuple[dict[str, Any], 
             }
         )
     new["tasks"] = tasks
+    _references_from_post(post, new, problems)
+    _abbreviations_from_post(post, new, problems)
+    _decisions_from_post(post, new)
     return new, problems
+
+
+def _date_field(value: str, problems: list[Problem], row: int, source: str) -> str | None:
+    """A date from a date input (2024-05-15) or typed the Vietnamese way (15/5/2024), as ISO text."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
+    try:
+        day = date(int(m.group(3)), int(m.group(2)), int(m.group(1))) if m else date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or not 1800 <= day.year <= 2100:
+        problems.append(
+            Problem(
+                f"«{value}» không phải là ngày hợp lệ (ngày/tháng/năm).",
+                row=row,
+                column="ngày ban hành",
+                source=source,
+            )
+        )
+        return None
+    return day.isoformat()
+
+
+def _reference_fields(post: Any, prefix: str, problems: list[Problem], row: int) -> dict[str, Any]:
+    kind = (post.get(f"{prefix}-kind") or "").strip() or None
+    return {
+        "kind": kind,
+        "number": (post.get(f"{prefix}-number") or "").strip(),
+        "issued_on": _date_field(post.get(f"{prefix}-issued_on", ""), problems, row, "Văn bản dẫn chiếu"),
+        "title": (post.get(f"{prefix}-title") or "").strip() or None,
+    }
+
+
+def _references_from_post(post: Any, new: dict[str, Any], problems: list[Problem]) -> None:
+    """References table: edit, remove (checkbox) and add one row. Forms without the table keep the draft's rows."""
+    if post.get("r-rows") is None:
+        return
+    references = []
+    for index, ref in enumerate(new.get("references", [])):
+        if f"r-{index}-number" not in post:
+            references.append(ref)
+            continue
+        if post.get(f"r-{index}-delete"):
+            continue
+        fields = _reference_fields(post, f"r-{index}", problems, len(references) + 1)
+        if any(ref.get(k) != v for k, v in fields.items()):
+            ref = {**ref, **fields, "edited": True}
+        references.append(ref)
+    added = _reference_fields(post, "r-new", problems, len(references) + 1)
+    if any(added.values()):
+        references.append({**added, "span": None, "edited": True})
+    new["references"] = references
+
+
+def _abbreviations_from_post(post: Any, new: dict[str, Any], problems: list[Problem]) -> None:
+    if post.get("a-rows") is None:
+        return
+    rows = []
+    for index in range(int(post.get("a-rows") or 0) if str(post.get("a-rows")).isdigit() else 0):
+        if post.get(f"a-{index}-delete") or f"a-{index}-short" not in post:
+            continue
+        rows.append(
+            ((post.get(f"a-{index}-short") or "").strip(), (post.get(f"a-{index}-full") or "").strip())
+        )
+    short, full = (post.get("a-new-short") or "").strip(), (post.get("a-new-full") or "").strip()
+    if short or full:
+        rows.append((short, full))
+    abbreviations: dict[str, str] = {}
+    for row, (short, full) in enumerate(rows, start=1):
+        if not short:
+            problems.append(
+                Problem("Hãy nhập từ viết tắt.", row=row, column="viết tắt", source="Từ viết tắt")
+            )
+            continue
+        if not full:
+            problems.append(
+                Problem(
+                    f"Hãy nhập nghĩa đầy đủ của «{short}».",
+                    row=row,
+                    column="nghĩa đầy đủ",
+                    source="Từ viết tắt",
+                )
+            )
+        if short in abbreviations:
+            problems.append(
+                Problem(f"Từ viết tắt «{short}» bị lặp.", row=row, column="viết tắt", source="Từ viết tắt")
+            )
+        abbreviations[short] = full
+    new["abbreviations"] = abbreviations
+
+
+def _decisions_from_post(post: Any, new: dict[str, Any]) -> None:
+    """One decision per distinct mention; it applies to every task naming it. Empty choice = leave unresolved."""
+    if post.get("ag-rows") is None:
+        return
+    decisions = dict(new.get("agency_decisions") or {})
+    rows = int(post.get("ag-rows")) if str(post.get("ag-rows")).isdigit() else 0
+    for index in range(rows):
+        mention = (post.get(f"ag-{index}-mention") or "").strip()
+        key = mention_key(mention)
+        if not key:
+            continue
+        choice = (post.get(f"ag-{index}-choice") or "").strip()
+        if not choice:
+            decisions.pop(key, None)
+        elif choice == NEW_AGENCY:
+            decisions[key] = {
+                "mention": mention,
+                "action": "new",
+                "name": " ".join((post.get(f"ag-{index}-name") or "").split()),
+                "kind": (post.get(f"ag-{index}-kind") or "").strip(),
+            }
+        else:
+            decisions[key] = {"mention": mention, "action": "map", "key": choice}
+    new["agency_decisions"] = decisions
 
 
 @login_required
@@ -372,6 +558,17 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 parent_plan=parent,
                 clear_parent=parent is None,
             )
+        except ValidationFailed as exc:
+            plan_import.draft = (
+                draft  # show the officer's input again, next to the messages; nothing was saved
+            )
+            return render(
+                request,
+                "documents/import_review.html",
+                _review_context(request, plan_import, exc.problems),
+                status=400,
+            )
+        try:
             if action == "publish":
                 plan = import_services.publish_import(
                     user=request.user,
