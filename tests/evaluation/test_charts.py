@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import pytest
 
 from xanh.evaluation.charts import TrajectorySeries, series_from_assessment, trajectory_chart
 from xanh.evaluation.methods import Baseline, Direction, Observation, TargetKind, TargetSpec, assess
 
+NS = "{http://www.w3.org/2000/svg}"
 OBS = [Observation(2020, 40.1), Observation(2022, 40.9), Observation(2025, 41.8)]
 
 
@@ -52,7 +55,12 @@ def test_rate_target_series_is_a_level_path():
 def test_svg_is_inline_accessible_and_deterministic():
     svg = trajectory_chart(series(), "svg").decode()
     assert svg.startswith("<svg") and "<?xml" not in svg
-    assert 'role="img"' in svg and "<title>Tỷ lệ che phủ rừng đạt 42%" in svg
+    root = ET.fromstring(svg)
+    labels = root.get("aria-labelledby").split()
+    assert root.get("role") == "img" and len(labels) == 2
+    assert root.find(f"{NS}title").text == "Tỷ lệ che phủ rừng đạt 42%"
+    assert root.find(f"{NS}title").get("id") == labels[0] and root.find(f"{NS}desc").get("id") == labels[1]
+    assert "trạng thái: " in root.find(f"{NS}desc").text  # the status in words
     assert "Lộ trình cần đạt" in svg and "Số liệu thực hiện" in svg  # legend text stays text
     assert "41,5" in svg or "41,75" in svg  # Vietnamese decimal comma on the axis
     assert 'href="http' not in svg and "<script" not in svg and "<metadata" not in svg  # self-contained

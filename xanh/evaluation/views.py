@@ -22,7 +22,7 @@ from xanh.accounts import permissions
 from xanh.agencies.models import Agency
 from xanh.core.errors import ValidationFailed
 from xanh.evaluation import sources
-from xanh.evaluation.charts import trajectory_chart
+from xanh.evaluation.charts import trajectory_svg
 from xanh.evaluation.forms import EvaluateForm, OverrideForm, RevokeForm
 from xanh.evaluation.methods import STATUS_ORDER, Status, compliance
 from xanh.evaluation.models import EvaluationRun, StatusOverride
@@ -95,10 +95,11 @@ def _chart(result: TargetResult, size: str, component: Any = None) -> SafeString
     """Inline SVG of a target's trajectory, cached per assessment, status and size."""
     stamp = result.computed_at.timestamp() if result.computed_at else 0
     part = component.component_id if component is not None else "t"
-    key = f"xanh:eval:chart:{result.assessment_id}:{part}:{stamp}:{result.status.value}:{size}"
+    key = f"xanh:eval:svg:{result.assessment_id}:{part}:{stamp}:{result.status.value}:{size}"
     svg = cache.get(key)
     if svg is None:
-        svg = trajectory_chart(result.chart_series(component), "svg", size=size).decode("utf-8")  # type: ignore[arg-type]
+        chart_id = f"chart-{result.target_id}-{part}-{size}"
+        svg = trajectory_svg(result.chart_series(component), size=size, chart_id=chart_id)  # type: ignore[arg-type]
         cache.set(key, svg, CHART_TTL)
     return mark_safe(svg)
 
