@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -61,13 +62,16 @@ def _weights(entries: Sequence[AgencyEntry]) -> dict[str, float]:
     return {token: math.log((n + 1) / (count + 0.5)) for token, count in df.items()}
 
 
-def rank_candidates(mention: str, matcher: AgencyMatcher, limit: int = 5) -> list[Candidate]:
+def rank_candidates(
+    mention: str, matcher: AgencyMatcher, limit: int = 5, on: date | None = None
+) -> list[Candidate]:
     """The catalogue agencies most likely meant by ``mention``, best first (at most ``limit``).
 
     Agencies the matcher finds inside the mention come first ("Trung tâm … thuộc Sở Tài chính" → Sở Tài chính),
-    then agencies sharing rare words with it, with the string similarity as tie-breaker.
+    then agencies sharing rare words with it, with the string similarity as tie-breaker. A mention names one
+    body, so collectives ("Các sở, ban, ngành") count half; bodies no longer existing on ``on`` are left out.
     """
-    entries = matcher.entries
+    entries = [e for e in matcher.entries if on is None or e.valid_on(on) or e.valid_to is None]
     if not entries:
         return []
     weights = _weights(entries)
@@ -91,9 +95,12 @@ def rank_candidates(mention: str, matcher: AgencyMatcher, limit: int = 5) -> lis
             overlap = sum(weights.get(w, default_weight) for w in shared) / total
             ratio = SequenceMatcher(None, folded, other, autojunk=False).ratio()
             best = max(best, overlap + 0.25 * ratio)
+        if entry.kind == "collective":
+            best /= 2
         if best >= 0.2:
             scores[entry.key] = max(scores.get(entry.key, 0.0), best)
     names = {entry.key: entry.name for entry in entries}
+    scores = {key: score for key, score in scores.items() if key in names}
     ranked = sorted(scores.items(), key=lambda pair: (-pair[1], names[pair[0]]))
     return [Candidate(key, names[key], round(score, 3)) for key, score in ranked[:limit]]
 

@@ -415,7 +415,7 @@ class _DecidedAgencies:
                 name=decision.get("name") or mention,
                 kind=decision.get("kind") or AgencyKind.OTHER,
                 user=self.user,
-                aliases=[mention],
+                aliases=[decision.get("mention") or mention],
                 reason="Thêm cơ quan khi duyệt bản nhập kế hoạch",
             )
         return self.created[key]

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from xanh.accounts import permissions
@@ -100,7 +101,11 @@ def _agency_review(plan_import: PlanImport, draft: dict[str, Any]) -> dict[str, 
     the best candidates first and then every agency of the catalogue."""
     matcher = import_services.review_matcher(plan_import.admin_unit)
     decisions = draft.get("agency_decisions") or {}
-    names = {entry.key: entry.name for entry in matcher.entries}
+    today = timezone.localdate()
+    names = {
+        entry.key: entry.name for entry in matcher.entries if entry.valid_to is None or entry.valid_on(today)
+    }
+    all_names = {entry.key: entry.name for entry in matcher.entries}
     everyone = sorted(names.items(), key=lambda pair: pair[1])
     items = []
     for found in unresolved_mentions(
@@ -109,13 +114,13 @@ def _agency_review(plan_import: PlanImport, draft: dict[str, Any]) -> dict[str, 
         decision = found.decision or {}
         if decision.get("action") == "map":
             choice = str(decision.get("key") or "")
-            decision_text = f"gán cho {names.get(choice, choice)}"
+            decision_text = f"gán cho {all_names.get(choice, choice)}"
         elif decision.get("action") == "new":
             choice = NEW_AGENCY
             decision_text = f"thêm cơ quan mới «{decision.get('name') or ''}» khi công bố"
         else:
             choice, decision_text = "", ""
-        candidates = rank_candidates(found.mention, matcher)
+        candidates = rank_candidates(found.mention, matcher, on=today)
         suggested = {c.key for c in candidates}
         items.append(
             {
