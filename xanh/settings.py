@@ -155,6 +155,13 @@ STORAGES = {
 # Uploads: plan documents up to 20 MB by default (issue 3), evidence files likewise.
 XANH_UPLOAD_MAX_BYTES = int(os.environ.get("XANH_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = XANH_UPLOAD_MAX_BYTES + 1024 * 1024
+# Retention of generated synthesis reports (`xanh report prune`, run nightly): per plan, period, kind and format the
+# newest XANH_REPORT_KEEP_LATEST files are always kept; older ones are removed once XANH_REPORT_KEEP_DAYS old.
+XANH_REPORT_KEEP_LATEST = int(os.environ.get("XANH_REPORT_KEEP_LATEST", "3"))
+XANH_REPORT_KEEP_DAYS = int(os.environ.get("XANH_REPORT_KEEP_DAYS", "30"))
+# A report job still waiting or running this many minutes after it was requested is marked failed by the prune run
+# (the worker was stopped mid-job); the user can then ask again.
+XANH_REPORT_STALE_MINUTES = int(os.environ.get("XANH_REPORT_STALE_MINUTES", "120"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Security. Production (DEBUG off) gets the strict set so that `xanh check --deploy` is clean.

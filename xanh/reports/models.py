@@ -27,6 +27,7 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("Đang tạo")
     SUCCEEDED = "succeeded", _("Đã tạo xong")
     FAILED = "failed", _("Không tạo được")
+    EXPIRED = "expired", _("Tệp đã được dọn")
 
 
 ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -283,12 +284,108 @@ def period_choices(plan: Plan, today: dt.date | None = None) -> list[str]:
     return [str(year) for year in range(last, plan.period_start - 1, -1)]
 
 
+# --- retention ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PruneSummary:
+    expired: int  # files removed (their jobs stay, marked "expired", for the record)
+    freed_bytes: int
+    stale_failed: int  # jobs stuck waiting or running, marked failed
+    kept: int  # succeeded jobs whose files stay
+
+
+def prune_report_files(
+    *,
+    keep_latest: int | None = None,
+    keep_days: int | None = None,
+    stale_minutes: int | None = None,
+    now: dt.datetime | None = None,
+    dry_run: bool = False,
+) -> PruneSummary:
+    """Apply the retention policy to generated reports (``xanh report prune``, meant to run nightly).
+
+    Per plan, period, kind and format the newest ``keep_latest`` succeeded files are always kept; an older file is
+    removed once it is ``keep_days`` old. Its job row stays, marked "expired", so the history of who generated what
+    and when is not lost. Jobs still waiting or running ``stale_minutes`` after they were requested (a worker was
+    stopped mid-job) are marked failed so that people can ask again. Files are deleted only after the rows are
+    committed: a failed run never leaves a job pointing at a missing file."""
+    keep_latest = settings.XANH_REPORT_KEEP_LATEST if keep_latest is None else keep_latest
+    keep_days = settings.XANH_REPORT_KEEP_DAYS if keep_days is None else keep_days
+    stale_minutes = settings.XANH_REPORT_STALE_MINUTES if stale_minutes is None else stale_minutes
+    if keep_latest < 1 or keep_days < 0 or stale_minutes < 1:
+        raise ValidationFailed(
+            [
+                Problem(
+                    "Chính sách lưu trữ không hợp lệ: phải giữ ít nhất 1 tệp, số ngày không âm và số phút từ 1 trở lên."
+                )
+            ]
+        )
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=keep_days)
+    rows = (
+        ReportJob.objects.filter(status=JobStatus.SUCCEEDED)
+        .exclude(file="")
+        .order_by("plan_id", "period", "kind", "format", "-finished_at", "-id")
+        .values_list("pk", "plan_id", "period", "kind", "format", "finished_at", "file", "size")
+    )
+    seen: dict[tuple[int, str, str, str], int] = {}
+    expire: list[tuple[int, str, int]] = []
+    kept = 0
+    for pk, plan_id, period, kind, fmt, finished_at, name, size in rows:
+        key = (plan_id, period, kind, fmt)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > keep_latest and finished_at is not None and finished_at < cutoff:
+            expire.append((pk, name, size or 0))
+        else:
+            kept += 1
+    stale = ReportJob.objects.filter(
+        status__in=ACTIVE_STATUSES, created_at__lt=now - dt.timedelta(minutes=stale_minutes)
+    )
+    stale_count = stale.count()
+    if dry_run:
+        return PruneSummary(len(expire), sum(size for _, _, size in expire), stale_count, kept)
+    day = timezone.localtime(now).strftime("%d/%m/%Y")
+    with transaction.atomic():
+        stale_count = stale.update(
+            status=JobStatus.FAILED,
+            message="Quá thời gian xử lý (bộ xử lý nền đã dừng giữa chừng); hãy yêu cầu tạo lại.",
+            finished_at=now,
+        )
+        ReportJob.objects.filter(pk__in=[pk for pk, _, _ in expire]).update(
+            status=JobStatus.EXPIRED,
+            file="",
+            message=f"Tệp đã được dọn ngày {day} theo chính sách lưu trữ; hãy tạo lại nếu cần.",
+        )
+        names = [name for _, name, _ in expire]
+        transaction.on_commit(lambda: _delete_files(names))
+    return PruneSummary(len(expire), sum(size for _, _, size in expire), stale_count, kept)
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = ReportJob._meta.get_field("file").storage  # type: ignore[attr-defined]
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:  # already gone, or the disk refuses: the row no longer points at it either way
+            logger.warning("could not delete report file %s", name, exc_info=True)
+
+
+def delete_job_file(sender: type[ReportJob], instance: ReportJob, **kwargs: Any) -> None:
+    """post_delete: a job removed with its plan takes its file with it, once the deletion is committed."""
+    if instance.file:
+        name = instance.file.name
+        transaction.on_commit(lambda: _delete_files([name]))
+
+
 __all__ = [
     "FORMATS",
+    "PruneSummary",
     "ReportFormat",
     "build_synthesis",
     "can_download_report",
     "can_generate_report",
+    "prune_report_files",
     "render_report",
     "request_report",
     "run_report_job",

@@ -1,4 +1,6 @@
-"""`xanh report synthesize --plan ID --period 2025 --format docx|xlsx|pdf -o FILE`: the synthesis report on the CLI."""
+"""`xanh report synthesize --plan ID --period 2025 --format docx|xlsx|pdf -o FILE`: the synthesis report on the CLI.
+
+`xanh report prune [--dry-run]`: the retention policy for generated report files (run it nightly from cron)."""
 
 from __future__ import annotations
 
@@ -13,14 +15,14 @@ from xanh.core.management.base import as_command_error, parse_day
 from xanh.core.numbers import format_number_vi
 from xanh.plans.models import Plan
 from xanh.reports.content import ReportKind
-from xanh.reports.services import FORMATS, check_format, synthesize
+from xanh.reports.services import FORMATS, check_format, prune_report_files, synthesize
 
 
 class Command(BaseCommand):
     help = "Báo cáo tổng hợp kết quả thực hiện kế hoạch (DOCX, XLSX hoặc PDF)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", metavar="synthesize", required=True)
+        sub = parser.add_subparsers(dest="action", metavar="synthesize|prune", required=True)
         synth = sub.add_parser(
             "synthesize",
             help="Tạo báo cáo tổng hợp của một kế hoạch cho một kỳ.",
@@ -43,10 +45,28 @@ class Command(BaseCommand):
         )
         synth.add_argument("--date", help="Ngày của báo cáo (YYYY-MM-DD); mặc định là hôm nay.")
         synth.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến độ.")
+        prune = sub.add_parser(
+            "prune",
+            help="Dọn các tệp báo cáo đã tạo theo chính sách lưu trữ.",
+            description=(
+                "Giữ N tệp mới nhất cho mỗi kế hoạch, kỳ, loại và định dạng; xóa tệp cũ hơn số ngày quy định "
+                "(yêu cầu vẫn được lưu trong lịch sử). Yêu cầu treo quá lâu được đánh dấu không tạo được."
+            ),
+        )
+        prune.add_argument(
+            "--keep-latest", type=int, help="Số tệp mới nhất luôn giữ (mặc định theo cấu hình)."
+        )
+        prune.add_argument(
+            "--keep-days", type=int, help="Xóa tệp cũ hơn số ngày này (mặc định theo cấu hình)."
+        )
+        prune.add_argument("--dry-run", action="store_true", help="Chỉ báo sẽ dọn gì, không xóa.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "prune":
+            self._prune(options)
+            return
         if options["action"] != "synthesize":  # pragma: no cover - argparse enforces the choice
-            raise CommandError("Lệnh con không hợp lệ; dùng: xanh report synthesize …")
+            raise CommandError("Lệnh con không hợp lệ; dùng: xanh report synthesize|prune …")
         output = options["output"]
         fmt = options["fmt"] or (Path(output).suffix.lstrip(".") if output != "-" else "")
         if not fmt:
@@ -107,3 +127,18 @@ class Command(BaseCommand):
                 f"Đã ghi {output} ({format_number_vi(len(content))} byte): {report.meta.target_count} mục tiêu, "
                 f"{report.meta.task_count} nhiệm vụ; {len(reviews)} nội dung cần rà soát."
             )
+
+    def _prune(self, options: dict[str, Any]) -> None:
+        try:
+            summary = prune_report_files(
+                keep_latest=options["keep_latest"], keep_days=options["keep_days"], dry_run=options["dry_run"]
+            )
+        except ValidationFailed as exc:
+            raise as_command_error(exc) from exc
+        verb = "Sẽ dọn" if options["dry_run"] else "Đã dọn"
+        self.stdout.write(
+            f"{verb} {format_number_vi(summary.expired)} tệp báo cáo "
+            f"({format_number_vi(round(summary.freed_bytes / 1_048_576, 1))} MB); "
+            f"giữ {format_number_vi(summary.kept)} tệp; "
+            f"{format_number_vi(summary.stale_failed)} yêu cầu treo được đánh dấu không tạo được."
+        )
