@@ -1,10 +1,22 @@
 from __future__ import annotations
 
+import math
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from xanh.evaluation.charts import TrajectorySeries, series_from_assessment, trajectory_chart
+from xanh.core.numbers import format_number_vi
+from xanh.evaluation.charts import (
+    STATUS_COLOURS,
+    TrajectorySeries,
+    series_from_assessment,
+    trajectory_chart,
+    trajectory_png,
+    trajectory_svg,
+)
 from xanh.evaluation.methods import Baseline, Direction, Observation, TargetKind, TargetSpec, assess
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -82,3 +94,76 @@ def test_describe_is_a_text_alternative():
     text = series().describe()
     assert text.startswith("Tỷ lệ che phủ rừng đạt 42%; Số liệu từ năm 2020 (40,1%) đến năm 2025 (41,8%)")
     assert "mục tiêu 42% năm 2030" in text
+
+
+# --- properties of the SVG renderer -----------------------------------------------------------------------------
+
+finite = st.floats(-1e12, 1e12, allow_nan=False, allow_infinity=False)
+odd = st.one_of(finite, st.sampled_from([math.nan, math.inf, -math.inf, 0.0, -0.0, 1e-9, 1e308]))
+points = st.lists(st.tuples(st.integers(1990, 2060), odd), max_size=12, unique_by=lambda p: p[0]).map(
+    lambda ps: tuple(sorted(ps))
+)
+words = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("<>&\"'"), max_size=40)
+
+
+@st.composite
+def any_series(draw: st.DrawFn) -> TrajectorySeries:
+    low = draw(st.one_of(st.none(), finite))
+    return TrajectorySeries(
+        title=draw(words),
+        unit=draw(st.sampled_from(["", "%", "tấn CO₂tđ", "<b>&"])),
+        status=draw(st.sampled_from([*STATUS_COLOURS, "unknown"])),
+        observed=draw(points),
+        required=draw(points),
+        projected=draw(points),
+        base=draw(st.one_of(st.none(), st.tuples(st.integers(1990, 2060), odd))),
+        target_year=draw(st.one_of(st.none(), st.integers(1990, 2060))),
+        target_value=draw(st.one_of(st.none(), odd)),
+        target_low=low,
+        target_high=None if low is None else draw(finite),
+        status_label=draw(words),
+    )
+
+
+VI_NUMBER = re.compile(r"-?\d{1,3}(\.\d{3})*(,\d+)?")
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_series(), st.sampled_from(["full", "spark"]))
+def test_any_series_renders_valid_svg(s: TrajectorySeries, size: str) -> None:
+    svg = trajectory_svg(s, size=size)  # type: ignore[arg-type]
+    root = ET.fromstring(svg)  # well-formed XML, whatever the text
+    assert root.tag == f"{NS}svg" and root.get("role") == "img"
+    coordinates = [
+        v.lower() for el in root.iter() for k, v in el.attrib.items() if k not in ("id", "aria-labelledby")
+    ]
+    assert not [v for v in coordinates if "nan" in v or "inf" in v]  # every coordinate is a number
+    drawable = [p for p in s.observed if math.isfinite(p[1]) and abs(p[1]) < 1e15]
+    assert len(root.findall(f".//{NS}circle[@class='point']")) == len(drawable)
+    assert root.find(f"{NS}title").text == (s.title or "Diễn biến so với lộ trình cần đạt")
+    if s.status_label:
+        assert f"trạng thái: {s.status_label}" in root.find(f"{NS}desc").text
+    axis = [t.text for t in root.iter(f"{NS}text") if t.get("text-anchor") == "end"]
+    assert all(VI_NUMBER.fullmatch(label or "") for label in axis), axis  # 1.234,5 style, no "e+12"
+    assert len(set(axis)) == len(axis)  # ticks print apart
+    years = [
+        t.text
+        for t in root.iter(f"{NS}text")
+        if t.get("text-anchor") == "middle" and t.text != "Chưa có số liệu"
+    ]
+    assert all(re.fullmatch(r"\d{4}", y or "") for y in years)
+
+
+@given(any_series())
+@settings(max_examples=60, deadline=None)
+def test_describe_writes_numbers_the_vietnamese_way(s: TrajectorySeries) -> None:
+    text = s.describe()
+    assert text.endswith(".")
+    for _year, value in s.observed[:1] + s.observed[-1:]:
+        assert format_number_vi(value, 2, strip_zeros=True) in text
+
+
+def test_png_of_odd_series_does_not_fail() -> None:
+    odd_series = TrajectorySeries(observed=((2020, 1.0),), required=(), target_low=5.0, target_high=5.0)
+    assert trajectory_png(odd_series)[:4] == b"\x89PNG"
+    assert trajectory_png(TrajectorySeries())[:4] == b"\x89PNG"

@@ -1,4 +1,4 @@
-"""Pure cores of the portal: tidy/SDMX tables, SVG charts, recognising key national targets (no database)."""
+"""Pure cores of the portal: tidy/SDMX tables, its SVG charts (the evaluation chart module), recognising key national targets (no database)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import xml.etree.ElementTree as ET
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xanh.portal import charts, tidy
+from xanh.evaluation.charts import Words, plan_series, trajectory_svg
+from xanh.portal import tidy
 from xanh.portal.national import KEY_TARGETS, match_key_target
 
 
@@ -89,34 +90,43 @@ def test_tidy_rows_keep_every_value_and_dimension(observations):
 
 
 def test_chart_is_accessible_svg_with_a_text_alternative():
-    chart = charts.ProgressChart(
-        "c1",
-        "Mục tiêu 3",
-        "%",
-        (charts.Point(2020, 40.1), charts.Point(2025, 41.8)),
-        charts.Point(2020, 40.1),
-        2030,
-        42.0,
+    spec = plan_series(
+        [(2020, 40.1), (2022, 40.9), (2025, 41.8)],
+        base=(2020, 40.1),
+        target_year=2030,
+        target_value=42.0,
+        title="Mục tiêu 3",
+        unit="%",
+        status="on_track",
+        status_label="đúng tiến độ",
     )
-    svg = charts.progress_svg(chart)
+    svg = trajectory_svg(spec, chart_id="c1", words=chart_words_vi())
     root = ET.fromstring(svg)
     assert root.get("role") == "img" and root.get("aria-labelledby") == "c1-t c1-d"
     ns = "{http://www.w3.org/2000/svg}"
     assert root.find(f"{ns}title").text == "Mục tiêu 3"
     desc = root.find(f"{ns}desc").text
-    assert "2020: 40,1%" in desc and "2025: 41,8%" in desc and "2030: 42%" in desc
+    assert "2020: 40,1%" in desc and "2025: 41,8%" in desc and "mục tiêu 42% năm 2030" in desc
+    assert "trạng thái: đúng tiến độ" in desc
+    assert spec.required[0] == (2020, 40.1) and spec.required[-1] == (2030, 42.0)  # straight to the target
     assert "<script" not in svg
 
 
 def test_chart_without_data_says_so_and_range_targets_draw_a_band():
-    empty = charts.progress_svg(charts.ProgressChart("e", "Trống"))
-    assert "Chưa có số liệu" in empty
-    band = charts.progress_svg(
-        charts.ProgressChart("b", "Khoảng", "%", (charts.Point(2021, 10.0),), None, 2030, None, 15.0, 20.0)
+    empty = trajectory_svg(plan_series([], title="Trống"), words=chart_words_vi())
+    assert "Chưa có số liệu đã phê duyệt" in empty
+    band = plan_series([(2021, 10.0)], target_year=2030, target_low=15.0, target_high=20.0, unit="%")
+    assert "<rect" in trajectory_svg(band)
+    assert "15–20%" in band.describe()
+    assert band.required[-1] == (2030, 15.0)  # an increase has to reach the lower edge
+    falling = plan_series(
+        [(2021, 30.0)], target_year=2030, target_low=15.0, target_high=20.0, decreasing=True
     )
-    assert "<rect" in band and "15–20%" in charts.describe(
-        charts.ProgressChart("b", "K", "%", (), None, 2030, None, 15.0, 20.0)
-    )
+    assert falling.required[-1] == (2030, 20.0)
+
+
+def chart_words_vi() -> Words:
+    return Words(no_data="Chưa có số liệu đã phê duyệt.", no_observations="Chưa có số liệu đã phê duyệt")
 
 
 @given(
@@ -130,16 +140,10 @@ def test_chart_without_data_says_so_and_range_targets_draw_a_band():
 )
 def test_any_chart_is_well_formed_xml(points, goal, title):
     title = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "", title)
-    chart = charts.ProgressChart(
-        "x",
-        title,
-        "tấn",
-        tuple(charts.Point(y, v) for y, v in sorted(points)),
-        None,
-        2061 if goal is not None else None,
-        goal,
+    spec = plan_series(
+        points, target_year=2061 if goal is not None else None, target_value=goal, title=title, unit="tấn"
     )
-    ET.fromstring(charts.progress_svg(chart))
+    ET.fromstring(trajectory_svg(spec, chart_id="x"))
 
 
 def test_key_national_targets_are_recognised_in_provincial_wording():

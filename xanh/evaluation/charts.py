@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any, Literal
 
-from xanh.core.numbers import format_number_vi
+from xanh.core.numbers import MISSING, format_number_vi
 
 # Colours with at least 4.5:1 contrast on white (WCAG AA); status is also always written in words with a chart.
 STATUS_COLOURS: dict[str, str] = {
@@ -260,28 +260,32 @@ def series_from_assessment(
 
 #: (width, height) of the SVG view box
 _VIEW: dict[str, tuple[int, int]] = {"full": (640, 300), "spark": (240, 64)}
-_LIMIT = 1e300  # larger magnitudes cannot be scaled without overflow; such values are not drawn
+_LIMIT = 1e15  # larger magnitudes are no indicator's and print badly; such values are only written, not drawn
 
 
 def _drawable(points: Sequence[Point]) -> list[Point]:
     return [(y, v) for y, v in points if math.isfinite(v) and abs(v) < _LIMIT]
 
 
-def _ticks(low: float, high: float, count: int = 5) -> tuple[list[float], int]:
-    """About ``count`` round values between ``low`` and ``high``, and the decimals that print them apart."""
+def _ticks(low: float, high: float, count: int = 5) -> list[tuple[float, str]]:
+    """About ``count`` round values between ``low`` and ``high`` with their labels, each label printed once."""
     raw = (high - low) / count
-    if not (math.isfinite(raw) and raw > 0):
-        return [low], 2
-    exponent = math.floor(math.log10(raw))
-    magnitude = 10.0**exponent
-    if magnitude == 0:
-        return [low, high], 2
-    mantissa = next(m for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    step = mantissa * magnitude
-    decimals = min(max(0, -exponent + (1 if mantissa == 2.5 else 0)), 12)
-    first = math.ceil(low / step - 1e-9)
-    last = math.floor(high / step + 1e-9)
-    return [round(i * step, decimals) for i in range(first, last + 1)], decimals
+    candidates: list[tuple[float, int]] = [(low, 2), (high, 2)]
+    if math.isfinite(raw) and raw > 0:
+        exponent = math.floor(math.log10(raw))
+        magnitude = 10.0**exponent
+        mantissa = next(m for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+        step = mantissa * magnitude
+        decimals = min(max(0, -exponent + (1 if mantissa == 2.5 else 0)), 20)
+        first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
+        if step > 0 and last - first < 4 * count:
+            candidates = [(round(i * step, decimals), decimals) for i in range(first, last + 1)]
+    ticks: dict[str, float] = {}
+    for value, decimals in candidates:
+        label = _num(value, decimals)
+        if label != MISSING:  # beyond the precision of a decimal label
+            ticks.setdefault(label, value)
+    return [(value, label) for label, value in ticks.items()]
 
 
 def _id(series: TrajectorySeries, size: str) -> str:
@@ -376,13 +380,12 @@ def trajectory_svg(
         return top + (high - value) / (high - low) * (bottom - top)
 
     if not spark:
-        ticks, decimals = _ticks(low, high)
         out.append(f'<g font-size="12" fill="{INK}">')
-        for tick in ticks:
+        for tick, label in _ticks(low, high):
             ty = y(tick)
             out.append(
                 f'<line x1="{left:.0f}" x2="{width - right:.0f}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="{GRID}"/>'
-                f'<text x="{left - 6:.0f}" y="{ty + 4:.1f}" text-anchor="end">{_num(tick, decimals)}</text>'
+                f'<text x="{left - 6:.0f}" y="{ty + 4:.1f}" text-anchor="end">{label}</text>'
             )
         span = last_year - first_year
         step = 1 if span <= 8 else 2 if span <= 16 else 5 if span <= 40 else 10
@@ -509,7 +512,7 @@ def _legend_svg(rows: list[list[_Swatch]], top: float) -> list[str]:
 
 # matplotlib's figure machinery is not thread-safe across figures sharing rcParams; serialise renders.
 _LOCK = threading.Lock()
-_RC: dict[str, Any] = {
+_RC: dict[Any, Any] = {
     "font.family": ["DejaVu Sans"],  # whole-font TTF with every Vietnamese letter
     "axes.edgecolor": GRID,
     "axes.labelcolor": INK,

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from xanh.core.text import fold
+from xanh.evaluation.charts import Words, plan_series, trajectory_svg
 from xanh.geo.models import AdminUnit, UnitLevel
 from xanh.indicators.models import IndicatorValue
 from xanh.plans.models import (
@@ -29,7 +30,6 @@ from xanh.plans.models import (
     Task,
     TaskAssignment,
 )
-from xanh.portal import charts
 from xanh.portal.national import KEY_TARGETS, KeyTarget, match_key_target
 
 
@@ -82,13 +82,23 @@ def public_plans() -> QuerySet[Plan]:
     return Plan.objects.exclude(status=PlanStatus.DRAFT)
 
 
-def chart_words() -> charts.Words:
-    return charts.Words(
-        observed=_("Giá trị quan sát"),
+def chart_words() -> Words:
+    """The chart's words (``xanh.evaluation.charts.Words``) in the visitor's language."""
+    return Words(
+        observed=_("Số liệu thực hiện"),
+        required=_("Lộ trình cần đạt"),
+        projected=_("Dự báo theo tốc độ hiện tại"),
         target=_("Mục tiêu"),
-        baseline=_("Năm cơ sở"),
-        path=_("Lộ trình cần đạt"),
+        target_band=_("Khoảng mục tiêu"),
+        baseline=_("giá trị cơ sở"),
         no_data=_("Chưa có số liệu đã phê duyệt."),
+        no_observations=_("Chưa có số liệu đã phê duyệt"),
+        data_range=_("Số liệu từ năm {first} ({first_value}) đến năm {last} ({last_value})"),
+        each_year=_("từng năm"),
+        goal=_("mục tiêu {value} năm {year}"),
+        projection=_("dự báo {value} năm {year}"),
+        status=_("trạng thái: {label}"),
+        default_title=_("Diễn biến so với lộ trình cần đạt"),
     )
 
 
@@ -208,9 +218,10 @@ def plan_page(plan: Plan) -> dict[str, Any]:
             else []
         )
         chart = mark_safe("")
+        status = statuses.get(target.pk)
         if main is not None and indicator_id:
             baseline = (
-                charts.Point(main.baseline_year, main.baseline_value)
+                (main.baseline_year, float(main.baseline_value))
                 if main.baseline_year is not None and main.baseline_value is not None
                 else None
             )
@@ -223,20 +234,22 @@ def plan_page(plan: Plan) -> dict[str, Any]:
                 goal_value, goal_low, goal_high = implied_levels(main, goal_year)
                 if goal_value is None and goal_low is None:
                     baseline = None
-            spec = charts.ProgressChart(
-                chart_id=f"chart-{target.pk}",
-                title=_("Mục tiêu %(code)s: giá trị quan sát và mục tiêu") % {"code": target.code},
-                unit=unit,
-                points=tuple(charts.Point(o.year, o.value) for o in _annual(main_values)),
-                baseline=baseline,
-                target_year=goal_year if (goal_value is not None or goal_low is not None) else None,
+            has_goal = goal_value is not None or goal_low is not None
+            spec = plan_series(
+                [(o.year, o.value) for o in _annual(main_values)],
+                base=baseline,
+                target_year=goal_year if has_goal else None,
                 target_value=goal_value,
                 target_low=goal_low,
                 target_high=goal_high,
-                words=words,
+                decreasing=main.direction == "decrease",
+                title=_("Mục tiêu %(code)s: giá trị quan sát và mục tiêu") % {"code": target.code},
+                unit=unit,
+                status=status.code if status else "insufficient_data",
+                status_label=status.label if status else "",
             )
-            chart = mark_safe(charts.progress_svg(spec))
-        row = TargetRow(target, rows, _latest(main_values), chart, statuses.get(target.pk))
+            chart = mark_safe(trajectory_svg(spec, chart_id=f"chart-{target.pk}", words=words))
+        row = TargetRow(target, rows, _latest(main_values), chart, status)
         group = pillars[target.pillar]
         group["targets"].append(row)
         if row.status is not None:
