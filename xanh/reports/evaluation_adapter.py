@@ -1,20 +1,21 @@
 """Adapter between the evaluation app's public read API and the report's plain facts.
 
 Statuses: ``xanh.evaluation.services.plan_evaluation_summary(plan, as_of)`` — the same stored assessments, overrides
-and explanations as the dashboards. Charts: ``xanh.evaluation.charts`` (``series_from_assessment`` and
-``trajectory_chart``), the one chart definition of the web pages and the reports. When the summary does not have the
+and explanations as the dashboards. Charts: ``chart_series`` gives the ``xanh.evaluation.charts.TrajectorySeries`` of a
+target part, the one chart definition of the web pages and the reports. When the summary does not have the
 shape this adapter knows, it declines (``UnsupportedSummary``) and the report computes the statuses with the pure
 methods instead, so a change on one side never stops report generation.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from xanh.evaluation import methods
+from xanh.evaluation.charts import TrajectorySeries, plan_series, series_from_assessment
 from xanh.reports.facts import OverrideFacts, PartFacts, TargetFacts
 
 
@@ -44,8 +45,6 @@ def _target_text(component: Any, display: str) -> str:
 
 
 def _part(result: Any, part: Any, component: Any, name: str, target: Any) -> PartFacts:
-    from xanh.evaluation.methods import explain
-
     a = part.assessment
     c = a.components
     points = part.observations
@@ -69,7 +68,7 @@ def _part(result: Any, part: Any, component: Any, name: str, target: Any) -> Par
         status=a.status.value,
         status_label=a.label,
         score=a.score,
-        explanation=explain(a),
+        explanation=methods.explain(a),
         series=tuple((p.year, p.value) for p in points),
         sources=tuple(dict.fromkeys(p.source_detail for p in points if p.source_detail)),
         decreasing=(component.direction == "decrease")
@@ -87,7 +86,6 @@ def from_summary(summary: Any, targets: Sequence[Any]) -> Adapted:
         raise UnsupportedSummary("the summary has no targets")
     components = {c.pk: c for t in targets for c in t.components.all()}
     by_id = {t.pk: t for t in targets}
-    methods = importlib.import_module("xanh.evaluation.methods")
     facts: list[TargetFacts] = []
     used: Counter[str] = Counter()
     try:
@@ -139,20 +137,11 @@ def from_summary(summary: Any, targets: Sequence[Any]) -> Adapted:
     return Adapted(facts, method.title)
 
 
-def _charts() -> Any | None:
-    try:
-        return importlib.import_module("xanh.evaluation.charts")
-    except ImportError:
-        return None
-
-
-def chart_series(part: PartFacts, target: TargetFacts) -> Any | None:
-    """The shared chart's plain data for a target part, or None when the shared chart module is absent."""
-    charts = _charts()
-    if charts is None or not hasattr(charts, "series_from_assessment"):
-        return None
+def chart_series(part: PartFacts, target: TargetFacts) -> TrajectorySeries:
+    """The chart's plain data for a target part: from the assessment's calculation components (what the dashboards
+    draw), else from the part's own figures."""
     if part.components is not None:
-        return charts.series_from_assessment(
+        return series_from_assessment(
             part.components,
             part.series,
             title="",
@@ -160,15 +149,17 @@ def chart_series(part: PartFacts, target: TargetFacts) -> Any | None:
             status_label=target.effective_label,
             method=target.method or "osdg",
         )
+    rate = part.kind == "annual_rate"
     base = (part.baseline_year, part.baseline) if part.baseline is not None and part.baseline_year else None
-    return charts.TrajectorySeries(
-        unit=part.level_unit or ("" if part.kind == "annual_rate" else part.unit),
+    return plan_series(
+        part.series,
+        base=base,
+        target_year=None if rate else part.target_year,
+        target_value=None if rate else part.target_value,
+        target_low=None if rate else part.target_low,
+        target_high=None if rate else part.target_high,
+        decreasing=part.decreasing,
+        unit=part.level_unit or ("" if rate else part.unit),
         status=target.effective_status,
         status_label=target.effective_label,
-        observed=tuple(part.series),
-        base=base,
-        target_year=part.target_year,
-        target_value=part.target_value if part.kind != "annual_rate" else None,
-        target_low=part.target_low if part.kind != "annual_rate" else None,
-        target_high=part.target_high if part.kind != "annual_rate" else None,
     )
