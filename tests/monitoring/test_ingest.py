@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import tarfile
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from tests.factories import AdminUnitFactory, CoordinatorFactory, UserFactory
-from xanh.monitoring.ingest import FileInput
+from xanh.monitoring.ingest import FileInput, raw_content
 from xanh.monitoring.models import DirtyHour, FileOutcome, IngestedFile, Measurement
 from xanh.monitoring.services import ingest_files
 
@@ -30,7 +31,12 @@ def test_files_are_stored_logged_and_archived(stations, make_files, settings) ->
     assert logs.count() == 24 and {log.outcome for log in logs} == {FileOutcome.OK}
     log = logs.order_by("name").first()
     assert log is not None and log.station.code == "KK01" and log.lines == 8 and log.stored == 8
-    assert (settings.XANH_MONITORING_ARCHIVE_DIR / log.raw_path).read_bytes() == files[0].content
+    assert raw_content(log) == files[0].content
+    # the chunk's raw files are one standard tar: every file is a member, readable with any tar tool
+    with tarfile.open(settings.XANH_MONITORING_ARCHIVE_DIR / log.raw_path) as archive:
+        members = {m.name: archive.extractfile(m).read() for m in archive.getmembers()}  # type: ignore[union-attr]
+    assert sorted(members.values()) == sorted(f.content for f in files)
+    assert {entry.raw_path for entry in logs} == {log.raw_path}
     assert DirtyHour.objects.filter(station=stations["ambient"]).count() == 2
 
 
@@ -129,3 +135,23 @@ def test_duplicate_reading_in_two_files_of_one_batch(stations) -> None:  # type:
     batch, _ = ingest([first, second])
     assert batch.files[0].stored == 1 and batch.files[1].stored == 0
     assert "mâu thuẫn" in batch.files[1].problems[0] and first.name in batch.files[1].problems[0]
+
+
+def test_inbox_files_are_archived_once_and_removed(stations, make_files, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    files = make_files("ambient", DAY)[:3]
+    for f in files:
+        (inbox / f.name).write_bytes(f.content)
+    from xanh.monitoring.services import files_from_directory
+
+    batch, _ = ingest(files_from_directory(inbox))
+    assert batch.totals["stored"] == 3 * 8 and list(inbox.iterdir()) == []
+    (inbox / files[0].name).write_bytes(
+        files[0].content
+    )  # the same content again: kept once, still retrievable
+    again, _ = ingest(files_from_directory(inbox))
+    assert again.totals["unchanged"] == 8 and list(inbox.iterdir()) == []
+    first, second = IngestedFile.objects.filter(name=files[0].name).order_by("id")
+    assert (second.raw_path, second.raw_offset) == (first.raw_path, first.raw_offset)
+    assert raw_content(second) == files[0].content

@@ -3,11 +3,14 @@
 Called by the services (xanh.monitoring.services.ingest_files), which check permissions. Idempotent: a measurement
 is unique on (sensor, time); a value already stored with the same value and status is "unchanged", a different one
 is a conflict (the stored value is kept, the new one reported with file and line). Every file gets an IngestedFile
-row with its counts and problems, and the raw bytes are kept in the archive folder.
+row with its counts and problems, and the raw bytes are kept in the archive folder: one tar per chunk of files
+(rawarchive.py), each log pointing at its member (raw_path = the tar, raw_offset = where the bytes start).
 
-Bulk loading: COPY into a temporary staging table then INSERT … ON CONFLICT DO NOTHING on PostgreSQL (the table is
-partitioned by month, partitions are created on demand); one-transaction executemany with INSERT OR IGNORE on
-SQLite.
+Bulk loading on PostgreSQL (the table is partitioned by month, partitions are created on demand): when no stored
+measurement lies in any loaded sensor's time range (new data, the normal case) the rows are COPied straight into the
+table inside a savepoint; otherwise, or if that COPY meets an existing key (a concurrent batch), COPY into a
+temporary staging table then INSERT … ON CONFLICT DO NOTHING, which reports conflicts. SQLite: one-transaction
+executemany with INSERT OR IGNORE.
 """
 
 from __future__ import annotations
@@ -16,8 +19,6 @@ import datetime as dt
 import gc
 import hashlib
 import json
-import os
-import shutil
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from . import fileformat
+from . import fileformat, rawarchive
 from .fileformat import Issue, ParsedFile
 from .models import DirtyHour, FileOutcome, IngestBatch, IngestedFile, Station
 from .partitions import ensure_partitions
@@ -54,6 +55,15 @@ class FileInput:
     name: str
     content: bytes
     source_path: Path | None = None
+
+
+def raw_content(log: IngestedFile) -> bytes:
+    """The raw bytes of a received file, as kept for audit: a member of a chunk's tar (raw_offset set) or, for logs
+    written before the tar archive, a file of its own."""
+    path = archive_root() / log.raw_path
+    if log.raw_offset is None:
+        return path.read_bytes()
+    return rawarchive.read_member(path, log.raw_offset, log.size)
 
 
 @dataclass(slots=True)
@@ -165,6 +175,7 @@ class _LogRow:
     sha256: str
     size: int
     raw_path: str
+    raw_offset: int | None
     received_at: dt.datetime
     pk: int | None = None
     lines: int = 0
@@ -181,7 +192,7 @@ class _LogRow:
         return IngestedFile(**{f: getattr(self, f) for f in _LOG_FIELDS})
 
 
-_LOG_FIELDS = ("batch_id", "name", "kind", "station_id", "sha256", "size", "raw_path", "received_at", "lines",
+_LOG_FIELDS = ("batch_id", "name", "kind", "station_id", "sha256", "size", "raw_path", "raw_offset", "received_at", "lines",
                "parsed", "stored", "unchanged", "conflicts", "rejected", "outcome", "problems", "problems_omitted")  # fmt: skip
 
 
@@ -191,7 +202,8 @@ class _FileWork:
     parsed: ParsedFile
     sha256: str
     station: Station | None
-    raw_path: str
+    raw_path: str = ""
+    raw_offset: int | None = None
     log: _LogRow | None = None
     rows: list[tuple[int, Any, float, int, int]] = field(
         default_factory=list
@@ -211,11 +223,6 @@ def _problem_dict(issue: Issue) -> dict[str, Any]:
         "field": issue.field,
         "message": issue.message,
     }
-
-
-def _archive_path(name: str, sha256: str, received: dt.datetime) -> str:
-    safe = os.path.basename(name.replace("\\", "/")) or "tep"
-    return f"{received:%Y/%m/%d}/{sha256[:12]}_{safe}"
 
 
 def _resolve(work: _FileWork, registry: Registry, to_db_time: _TimeText) -> None:
@@ -341,35 +348,58 @@ def _lines(lines: Sequence[int]) -> str:
 def _load_postgresql(
     works: list[_FileWork],
 ) -> tuple[Counter[int], list[tuple[int, int, float, float, int | None]]]:
-    """COPY into a staging table, insert what is new; returns stored rows per file id and the conflicts."""
+    """Load the rows of a chunk; returns stored rows per file id and the conflicts (file id, line, new value, stored
+    value, file id of the stored value)."""
     months = set()
+    ranges: dict[int, list[str]] = {}
     for work in works:
-        for _, moment, *_rest in work.rows:
-            months.add((int(moment[0:4]), int(moment[5:7])))
-    ensure_partitions(months)
+        for sensor_id, moment, *_rest in work.rows:
+            months.add(moment[0:7])
+            bounds = ranges.get(sensor_id)
+            if bounds is None:
+                ranges[sensor_id] = [moment, moment]
+            elif moment < bounds[0]:  # same offset (+07:00) everywhere, so text order is time order
+                bounds[0] = moment
+            elif moment > bounds[1]:
+                bounds[1] = moment
+    ensure_partitions({(int(m[0:4]), int(m[5:7])) for m in months})
+    if not ranges:
+        return Counter(), []
+    from psycopg.errors import UniqueViolation
+
     with connection.cursor() as cursor:
+        raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS r(s, lo, hi) "
+            "WHERE EXISTS (SELECT 1 FROM monitoring_measurement m WHERE m.sensor_id = r.s "
+            "AND m.time >= r.lo AND m.time <= r.hi))",
+            [list(ranges), [b[0] for b in ranges.values()], [b[1] for b in ranges.values()]],
+        )
+        overlap = cursor.fetchone()[0]
+        if not overlap:
+            # New data (nothing stored in any sensor's range, the chunk itself is deduplicated): straight into
+            # the table. A key stored meanwhile by another batch makes the COPY fail; then the careful path.
+            try:
+                with (
+                    transaction.atomic(),
+                    raw.copy(
+                        "COPY monitoring_measurement (sensor_id, time, value, status, file_id) FROM STDIN"
+                    ) as copy,
+                ):
+                    _write_rows(copy, works, with_line=False)
+                return Counter({w.log.pk: len(w.rows) for w in works if w.rows and w.log and w.log.pk}), []
+            except (IntegrityError, UniqueViolation):
+                pass
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS monitoring_staging (sensor_id bigint, time timestamptz, "
             "value double precision, status smallint, file_id bigint, line integer) ON COMMIT DELETE ROWS"
         )
         cursor.execute("TRUNCATE monitoring_staging")
-        staged = 0
-        raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
+        staged = sum(len(w.rows) for w in works)
         with raw.copy(
             "COPY monitoring_staging (sensor_id, time, value, status, file_id, line) FROM STDIN"
         ) as copy:
-            buffer: list[str] = []
-            for work in works:
-                assert work.log is not None
-                file_id = work.log.pk
-                for sensor_id, moment, value, status, line in work.rows:
-                    buffer.append(f"{sensor_id}\t{moment}\t{value!r}\t{status}\t{file_id}\t{line}\n")
-                staged += len(work.rows)
-                if len(buffer) > 20000:
-                    copy.write("".join(buffer))
-                    buffer.clear()
-            if buffer:
-                copy.write("".join(buffer))
+            _write_rows(copy, works, with_line=True)
         cursor.execute(
             "WITH inserted AS (INSERT INTO monitoring_measurement (sensor_id, time, value, status, file_id) "
             "SELECT sensor_id, time, value, status, file_id FROM monitoring_staging "
@@ -387,6 +417,28 @@ def _load_postgresql(
             conflicts = [(int(a), int(b), float(c), float(d), e) for a, b, c, d, e in cursor.fetchall()]
         cursor.execute("TRUNCATE monitoring_staging")
     return stored, conflicts
+
+
+def _write_rows(copy: Any, works: list[_FileWork], *, with_line: bool) -> None:
+    buffer: list[str] = []
+    for work in works:
+        assert work.log is not None
+        file_id = work.log.pk
+        if with_line:
+            buffer.extend(
+                f"{sensor_id}\t{moment}\t{value!r}\t{status}\t{file_id}\t{line}\n"
+                for sensor_id, moment, value, status, line in work.rows
+            )
+        else:
+            buffer.extend(
+                f"{sensor_id}\t{moment}\t{value!r}\t{status}\t{file_id}\n"
+                for sensor_id, moment, value, status, _line in work.rows
+            )
+        if len(buffer) > 20000:
+            copy.write("".join(buffer))
+            buffer.clear()
+    if buffer:
+        copy.write("".join(buffer))
 
 
 def _load_sqlite(
@@ -500,7 +552,7 @@ def _ingest(
     result = BatchResult(batch_id=batch.pk)
     parse_now = now or local_now()
     root = archive_root()
-    for chunk in _chunks(files):
+    for chunk_number, chunk in enumerate(_chunks(files), start=1):
         received = timezone.now()
         to_db_time = _TimeText()
         works: list[_FileWork] = []
@@ -508,14 +560,11 @@ def _ingest(
         # the same reading in two files of the chunk: keep the first, report the second
         deduplicated = {id(p): kept for p, kept in fileformat.deduplicate(parsed_files)}
         shas = [hashlib.sha256(item.content).hexdigest() for item in chunk]
-        known_raw = dict(
-            IngestedFile.objects.filter(sha256__in=set(shas)).values_list("sha256", "raw_path").distinct()
-        )
+        known_raw = _known_raw(shas)
         for item, parsed, sha in zip(chunk, parsed_files, shas, strict=True):
             parsed.readings = deduplicated[id(parsed)]
             station = registry.station_for_file(parsed) if parsed.kind == "datalogger" else None
-            raw_path = known_raw.get(sha) or _archive_path(item.name, sha, received)
-            work = _FileWork(item, parsed, sha, station, raw_path)
+            work = _FileWork(item, parsed, sha, station)
             if station is not None and allowed_station is not None and not allowed_station(station):
                 work.extra.append(
                     Issue(
@@ -532,6 +581,8 @@ def _ingest(
                 if allowed_station is not None and parsed.kind == "csv":
                     _drop_forbidden_csv_rows(work, registry, allowed_station)
             works.append(work)
+        tar_name = f"{received:%Y/%m/%d}/{batch.pk}-{chunk_number:04d}-{received:%H%M%S}.tar"
+        _archive(works, root, tar_name, known_raw, int(received.timestamp()))
         with transaction.atomic():
             logs = [
                 _LogRow(
@@ -542,6 +593,7 @@ def _ingest(
                     sha256=w.sha256,
                     size=len(w.input.content),
                     raw_path=w.raw_path,
+                    raw_offset=w.raw_offset,
                     received_at=received,
                 )
                 for w in works
@@ -605,7 +657,9 @@ def _ingest(
                 _copy_logs(logs)
             else:
                 _save_logs(logs)
-        _archive(works, root)
+        for work in works:  # stored and logged: the inbox copy can go (its bytes are in the archive)
+            if work.input.source_path is not None:
+                work.input.source_path.unlink(missing_ok=True)
         if progress is not None:
             progress(len(chunk))
     totals = result.totals
@@ -619,22 +673,44 @@ def _ingest(
     return result
 
 
-_LOG_COLUMNS = ("id", "batch_id", "name", "kind", "station_id", "sha256", "size", "raw_path", "received_at", "lines",
-                "parsed", "stored", "unchanged", "conflicts", "rejected", "outcome", "problems", "problems_omitted")  # fmt: skip
+_LOG_COLUMNS = ("id", "batch_id", "name", "kind", "station_id", "sha256", "size", "raw_path", "raw_offset",
+                "received_at", "lines", "parsed", "stored", "unchanged", "conflicts", "rejected", "outcome", "problems",
+                "problems_omitted")  # fmt: skip
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+_NULL = "\\N"
+
+
+def _copy_text(value: str) -> str:
+    """A text value for COPY's text format."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_ESCAPES)
+    return value
 
 
 def _copy_logs(logs: list[_LogRow]) -> None:
-    """Insert complete file logs with COPY (PostgreSQL): one model save per file would dominate a batch's time."""
+    """Insert complete file logs with COPY (PostgreSQL): one model save per file would dominate a batch's time.
+    The lines are formatted here (psycopg's write_row adapts each value separately, which cost more than parsing)."""
+    lines: list[str] = []
+    received_text: dict[dt.datetime, str] = {}
+    for log in logs:
+        received = received_text.get(log.received_at)
+        if received is None:
+            received = received_text[log.received_at] = log.received_at.isoformat(sep=" ")
+        problems = _copy_text(json.dumps(log.problems, ensure_ascii=False)) if log.problems else "[]"
+        lines.append(
+            f"{log.pk}\t{log.batch_id}\t{_copy_text(log.name)}\t{log.kind}\t"
+            f"{_NULL if log.station_id is None else log.station_id}\t{log.sha256}\t{log.size}\t"
+            f"{_copy_text(log.raw_path)}\t{_NULL if log.raw_offset is None else log.raw_offset}\t{received}\t"
+            f"{log.lines}\t{log.parsed}\t{log.stored}\t{log.unchanged}\t{log.conflicts}\t{log.rejected}\t"
+            f"{log.outcome!s}\t{problems}\t{log.problems_omitted}\n"
+        )
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY monitoring_ingestedfile ({', '.join(_LOG_COLUMNS)}) FROM STDIN") as copy,
     ):
-        for log in logs:
-            copy.write_row(
-                (log.pk, log.batch_id, log.name, log.kind, log.station_id, log.sha256, log.size, log.raw_path,
-                 log.received_at, log.lines, log.parsed, log.stored, log.unchanged, log.conflicts, log.rejected,
-                 str(log.outcome), json.dumps(log.problems, ensure_ascii=False), log.problems_omitted)
-            )  # fmt: skip
+        copy.write("".join(lines))
 
 
 def _save_logs(logs: list[_LogRow]) -> None:
@@ -712,22 +788,56 @@ def _finish_log(work: _FileWork, result: BatchResult) -> None:
     )
 
 
-def _archive(works: list[_FileWork], root: Path) -> None:
-    """Keep the raw bytes: move inbox files, write uploaded ones. Identical content is kept once."""
-    made: set[Path] = set()
+def _known_raw(shas: list[str]) -> dict[str, tuple[str, int | None]]:
+    """Where identical content received earlier is kept (the archive keeps each content once)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT ON (sha256) sha256, raw_path, raw_offset FROM monitoring_ingestedfile "
+                "WHERE sha256 = ANY(%s) ORDER BY sha256, id",
+                [list(set(shas))],
+            )
+            return {sha: (path, offset) for sha, path, offset in cursor.fetchall()}
+    found: dict[str, tuple[str, int | None]] = {}
+    unique = list(set(shas))
+    for start in range(0, len(unique), 500):
+        for sha, path, offset in IngestedFile.objects.filter(
+            sha256__in=unique[start : start + 500]
+        ).values_list("sha256", "raw_path", "raw_offset"):
+            found.setdefault(sha, (path, offset))
+    return found
+
+
+def _archive(
+    works: list[_FileWork],
+    root: Path,
+    tar_name: str,
+    known: dict[str, tuple[str, int | None]],
+    mtime: int,
+) -> None:
+    """Keep the raw bytes: the new contents of the chunk become one tar (written before the chunk's transaction, so
+    every committed log points at bytes on disk); content already kept is not stored again. Sets each work's
+    raw_path and raw_offset."""
+    members: list[tuple[str, bytes]] = []
+    owners: list[_FileWork] = []
+    first_of: dict[str, _FileWork] = {}
     for work in works:
-        target = root / work.raw_path
-        if target.exists():
-            if work.input.source_path is not None:
-                work.input.source_path.unlink(missing_ok=True)
+        found = known.get(work.sha256)
+        if found is not None:
+            work.raw_path, work.raw_offset = found
             continue
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if work.input.source_path is not None:
-            try:
-                os.replace(work.input.source_path, target)
-            except OSError:
-                shutil.move(str(work.input.source_path), target)
-        else:
-            target.write_bytes(work.input.content)
+        first = first_of.get(work.sha256)
+        if first is not None:
+            owners.append(work)  # same content twice in the chunk: one member, both logs point at it
+            continue
+        first_of[work.sha256] = work
+        owners.append(work)
+        members.append((rawarchive.member_name(work.input.name, work.sha256), work.input.content))
+    if not members:
+        return
+    offsets = rawarchive.write_tar(root / tar_name, members, mtime)
+    for work, offset in zip(first_of.values(), offsets, strict=True):
+        work.raw_path, work.raw_offset = tar_name, offset
+    for work in owners:
+        first = first_of[work.sha256]
+        work.raw_path, work.raw_offset = first.raw_path, first.raw_offset

@@ -226,6 +226,9 @@ class IngestedFile(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveIntegerField(_("kích thước (byte)"))
     raw_path = models.CharField(_("bản gốc lưu tại"), max_length=500)
+    # Set when the raw file is a member of a chunk's tar archive (rawarchive.py): where its bytes start in the tar
+    # named by raw_path (the member is `size` bytes long). Null: raw_path is the file itself (older logs).
+    raw_offset = models.BigIntegerField(_("vị trí trong tệp lưu trữ"), null=True, blank=True)
     received_at = models.DateTimeField(_("thời điểm nhận"))
     lines = models.PositiveIntegerField(_("số dòng dữ liệu"), default=0)
     parsed = models.PositiveIntegerField(_("số dòng đọc được"), default=0)
