@@ -28,6 +28,7 @@ from xanh.api import filters, serializers
 from xanh.api.fields import requested_fields
 from xanh.api.imports import import_values, update_one, write_one
 from xanh.api.renderers import CSVRenderer
+from xanh.api.rows import Children, ModelProperty, RelatedIds, RowBuilder, SerializerMethod
 from xanh.api.throttling import ImportRateThrottle
 from xanh.api.valuerows import ValueRow, parse_csv, parse_json
 from xanh.geo.models import AdminUnit
@@ -67,7 +68,25 @@ class XanhViewMixin:
         return super().get_serializer(*args, **kwargs)  # type: ignore[misc]
 
 
-class ReadOnlyViewSet(XanhViewMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class RowListMixin:
+    """List pages built by ``list_rows`` (xanh/api/rows.py: ``values_list()`` tuples, one query per nested relation)
+    instead of model instances through the serializer; single objects, writes and the schema still use the
+    serializer, which also defines which fields a row has (``?fields=`` included)."""
+
+    list_rows: RowBuilder = RowBuilder()
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer()  # type: ignore[attr-defined]  # validates ?fields= (400 on unknown names)
+        plan = self.list_rows.plan(serializer)
+        queryset = self.list_rows.values(plan, self.filter_queryset(self.get_queryset()))  # type: ignore[attr-defined]
+        page = self.paginate_queryset(queryset)  # type: ignore[attr-defined]
+        rows = self.list_rows.rows(plan, page if page is not None else queryset)
+        if page is not None:
+            return self.get_paginated_response(rows)  # type: ignore[attr-defined,no-any-return]
+        return Response(rows)
+
+
+class ReadOnlyViewSet(RowListMixin, XanhViewMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     pass
 
 
@@ -90,6 +109,12 @@ class AdminUnitViewSet(ReadOnlyViewSet):
     filterset_class = filters.AdminUnitFilter
     ordering_fields = ["id", "code", "name", "valid_from", "valid_to"]
     ordering = ["level", "code", "-valid_from"]
+    list_rows = RowBuilder(
+        {
+            "display_name": ModelProperty("unit_type", "name"),
+            "predecessors": RelatedIds("predecessors", ("id",)),
+        }
+    )
     queryset = AdminUnit.objects.select_related("successor").prefetch_related(
         Prefetch("predecessors", queryset=AdminUnit.objects.only("id", "successor_id").order_by("id"))
     )
@@ -117,6 +142,7 @@ class PlanViewSet(ReadOnlyViewSet):
     filterset_class = filters.PlanFilter
     ordering_fields = ["id", "title", "period_start", "published_at", "updated_at"]
     ordering = ["admin_unit__name", "-period_start", "title"]
+    list_rows = RowBuilder({"links": SerializerMethod(pk="pk")})
 
     def get_queryset(self) -> QuerySet[Plan]:
         return Plan.objects.visible_to(self.request.user).select_related("admin_unit", "document")
@@ -144,6 +170,15 @@ class TargetViewSet(ReadOnlyViewSet):
     filterset_class = filters.TargetFilter
     ordering_fields = ["id", "position", "year", "code"]
     ordering = ["plan_id", "position"]
+    list_rows = RowBuilder(
+        {
+            "components": Children(
+                "components",
+                ("position", "id"),
+                {"display_value": ModelProperty("comparator", "low", "high", "value", "unit")},
+            )
+        }
+    )
 
     def get_queryset(self) -> QuerySet[Target]:
         return (
@@ -164,6 +199,9 @@ class TaskViewSet(ReadOnlyViewSet):
     filterset_class = filters.TaskFilter
     ordering_fields = ["id", "position", "code", "due_date"]
     ordering = ["plan_id", "position"]
+    list_rows = RowBuilder(
+        {"assignments": Children("assignments", ("role", "id")), "targets": RelatedIds("targets")}
+    )
 
     def get_queryset(self) -> QuerySet[Task]:
         return Task.objects.filter(_public_plans_filter(self.request.user)).prefetch_related(
@@ -235,7 +273,11 @@ _VALUE_WRITE_RESPONSES = {
     ),
 )
 class IndicatorValueViewSet(
-    XanhViewMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    RowListMixin,
+    XanhViewMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):  # type: ignore[type-arg]
     serializer_class = serializers.IndicatorValueSerializer
     filterset_class = filters.IndicatorValueFilter
@@ -245,52 +287,6 @@ class IndicatorValueViewSet(
 
     def get_queryset(self) -> QuerySet[IndicatorValue]:
         return visible_values(self.request.user).select_related("indicator", "admin_unit")
-
-    #: the list is the API's largest resource: its rows are built from ``values()`` tuples by plain code (same fields
-    #: and formats as IndicatorValueSerializer, which still serves single values and the schema), not model instances
-    _ROW_SOURCES = (
-        ("id", "id"),
-        ("indicator", "indicator_id"),
-        ("indicator_code", "indicator__code"),
-        ("admin_unit", "admin_unit_id"),
-        ("admin_unit_code", "admin_unit__code"),
-        ("period", "period"),
-        ("year", "year"),
-        ("disaggregation", "disaggregation"),
-        ("value", "value"),
-        ("unit", "unit"),
-        ("status", "status"),
-        ("source", "source"),
-        ("source_detail", "source_detail"),
-        ("note", "note"),
-        ("agency", "agency_id"),
-        ("is_demo", "is_demo"),
-        ("approved_at", "approved_at"),
-        ("updated_at", "updated_at"),
-    )
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        from rest_framework.fields import DateTimeField
-
-        serializer = self.get_serializer()  # validates ?fields= (400 on unknown names)
-        wanted = list(serializer.fields)
-        labels = {k: str(v) for k, v in ValueStatus.choices}
-        sources = dict(self._ROW_SOURCES)
-        columns = list(sources.values())
-        queryset = self.filter_queryset(self.get_queryset()).values_list(*columns)
-        page = self.paginate_queryset(queryset)
-        as_datetime = DateTimeField().to_representation
-        rows = []
-        for values in page if page is not None else queryset:
-            record = dict(zip(sources, values, strict=True))
-            record["status_label"] = labels.get(record["status"], record["status"])
-            for key in ("approved_at", "updated_at"):
-                if record[key] is not None:
-                    record[key] = as_datetime(record[key])
-            rows.append({name: record[name] for name in wanted})
-        if page is not None:
-            return self.get_paginated_response(rows)
-        return Response(rows)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = serializers.IndicatorValueWriteSerializer(data=request.data)

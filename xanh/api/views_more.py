@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from xanh.api.fields import FieldSelectionMixin
 from xanh.api.filters import IdFilter, YearFilter
 from xanh.api.serializers import ChoiceLabel
-from xanh.api.views import ReadOnlyViewSet, XanhViewMixin
+from xanh.api.views import ReadOnlyViewSet, RowListMixin, XanhViewMixin
 from xanh.evaluation.models import Assessment, AssessmentStatus
 from xanh.plans.models import PlanStatus
 from xanh.reporting import services as reporting
@@ -108,7 +108,7 @@ def visible_task_reports(user: Any) -> QuerySet[TaskReport]:
         responses={200: TaskReportSerializer},
     ),
 )
-class TaskReportViewSet(XanhViewMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class TaskReportViewSet(RowListMixin, XanhViewMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     serializer_class = TaskReportSerializer
     filterset_class = TaskReportFilter
     ordering_fields = ["id", "updated_at"]
