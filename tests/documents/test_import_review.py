@@ -244,7 +244,19 @@ def test_edits_are_audited_with_the_parts_changed(coordinator, plan_import) -> N
     draft["abbreviations"]["KT"] = "Kinh tế"
     import_services.update_draft(user=coordinator, plan_import=plan_import, draft=draft)
     reason = plan_import.history.first().history_change_reason
-    assert reason == "Sửa bản nhập kế hoạch: cơ quan chưa có trong danh mục, từ viết tắt"
+    assert reason == "Sửa bản nhập kế hoạch: cơ quan ngoài danh mục, viết tắt"
+    everything = copy.deepcopy(draft)
+    for key in (
+        "document",
+        "sections",
+        "targets",
+        "tasks",
+        "agency_decisions",
+        "references",
+        "abbreviations",
+    ):
+        everything[key] = {"changed": key} if isinstance(everything[key], dict) else []
+    assert len(import_services._edit_reason(draft, everything)) <= 100
 
 
 def test_only_the_units_coordinator_edits_the_draft(plan_import) -> None:  # type: ignore[no-untyped-def]
@@ -300,7 +312,7 @@ def _form(plan_import: PlanImport, unit: Any, **extra: str) -> dict[str, str]:
         form[f"r-{index}-issued_on"] = ref["issued_on"] or ""
         form[f"r-{index}-title"] = ref.get("title") or ""
     form["a-rows"] = str(len(html_draft["abbreviations"]))
-    for index, (short, full) in enumerate(html_draft["abbreviations"].items()):
+    for index, (short, full) in enumerate(sorted(html_draft["abbreviations"].items())):
         form[f"a-{index}-short"] = short
         form[f"a-{index}-full"] = full
     form["ag-rows"] = "1"
@@ -319,7 +331,7 @@ def test_review_page_offers_candidates_and_the_catalogue(client, coordinator, pl
     assert 'name="ag-0-mention" value="Trung tâm Khuyến nông tỉnh"' in html
     assert '<optgroup label="Gợi ý gần nhất">' in html and 'value="so-nnmt"' in html
     assert "Các cơ quan khác trong danh mục" in html and 'value="so-tc"' in html
-    assert 'name="r-3-number" value="3685/VPCP-NN"' in html and 'name="a-0-short" value="TTX"' in html
+    assert 'name="r-3-number" value="3685/VPCP-NN"' in html and 'name="a-0-short" value="GRDP"' in html
     assert "Chưa có trong danh mục cơ quan: Trung tâm Khuyến nông tỉnh" in html
     assert Agency.objects.count() == 0  # looking at the review creates nothing
 
@@ -359,7 +371,7 @@ def test_review_form_saves_decision_references_and_abbreviations(
     numbers = [r["number"] for r in draft["references"]]
     assert numbers == ["202/2025/QH15", "600/QĐ-BKHĐT", "3685/VPCP-NN", "882/QĐ-TTg"]
     assert draft["references"][2]["issued_on"] == "2024-05-15" and draft["references"][2]["edited"] is True
-    assert "TTX" not in draft["abbreviations"] and draft["abbreviations"]["KT"] == "Kinh tế"
+    assert "GRDP" not in draft["abbreviations"] and draft["abbreviations"]["KT"] == "Kinh tế"
     html = client.get(url).content.decode()
     assert "Đã xử lý khi duyệt: «Trung tâm Khuyến nông tỉnh» → thêm cơ quan mới" in html
     assert "Cơ quan chưa có trong danh mục (1)" in html

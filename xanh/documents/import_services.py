@@ -187,20 +187,22 @@ def _check_decisions(decisions: Any, unit: AdminUnit | None, problems: list[Prob
 
 
 _PART_NAMES = (
-    ("document", "thông tin văn bản"),
-    ("sections", "các mục"),
+    ("document", "văn bản"),
+    ("sections", "mục"),
     ("targets", "mục tiêu"),
     ("tasks", "nhiệm vụ"),
-    ("agency_decisions", "cơ quan chưa có trong danh mục"),
-    ("references", "văn bản dẫn chiếu"),
-    ("abbreviations", "từ viết tắt"),
+    ("agency_decisions", "cơ quan ngoài danh mục"),
+    ("references", "dẫn chiếu"),
+    ("abbreviations", "viết tắt"),
 )
+_REASON_MAX = 100  # simple_history's history_change_reason column
 
 
 def _edit_reason(before: dict[str, Any], after: dict[str, Any]) -> str:
-    """The audit reason names the parts of the draft that changed."""
+    """The audit reason names the parts of the draft that changed (at most 100 characters)."""
     changed = [label for key, label in _PART_NAMES if before.get(key) != after.get(key)]
-    return "Sửa bản nhập kế hoạch" + (f": {', '.join(changed)}" if changed else "")
+    reason = "Sửa bản nhập kế hoạch" + (f": {', '.join(changed)}" if changed else "")
+    return reason if len(reason) <= _REASON_MAX else reason[: _REASON_MAX - 1] + "…"
 
 
 @transaction.atomic

@@ -205,7 +205,7 @@ def _review_context(
         "tasks": tasks,
         "sections": draft.get("sections", []),
         "references": draft.get("references", []),
-        "abbreviations": list((draft.get("abbreviations") or {}).items()),
+        "abbreviations": sorted((draft.get("abbreviations") or {}).items()),
         "agencies": agencies,
         "new_agency": NEW_AGENCY,
         "agency_kinds": AGENCY_KINDS,
