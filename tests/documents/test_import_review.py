@@ -160,6 +160,10 @@ def test_left_unresolved_stays_visible_in_the_task(coordinator, plan_import) -> 
     [
         ({"action": "new", "name": " ", "kind": "other"}, "«tên cơ quan mới»: Hãy nhập tên cơ quan mới"),
         ({"action": "new", "name": "Trung tâm", "kind": "?"}, "«loại cơ quan»: Hãy chọn loại cơ quan"),
+        (
+            {"action": "new", "name": "Sở TC", "kind": "other"},
+            "đã có trong danh mục (Sở Tài chính); hãy chọn",
+        ),
         ({"action": "map", "key": "khong-co"}, "«cơ quan trong danh mục»"),
         ({"action": "xoa"}, "«cách xử lý»"),
     ],
@@ -412,6 +416,11 @@ def test_leaving_the_choice_empty_removes_an_earlier_decision(client, coordinato
         ),
         ({"r-2-number": ""}, "dòng 3, cột/trường «số, ký hiệu»: Hãy nhập số, ký hiệu"),
         ({"a-new-short": "KT"}, "Từ viết tắt, dòng 5, cột/trường «nghĩa đầy đủ»"),
+        (
+            {"r-0-delete": "on", "r-2-number": "1658/QĐ-TTg"},
+            "dòng 3, cột/trường «số, ký hiệu»: Văn bản «1658/QĐ-TTg» đã có ở dòng 2",
+        ),
+        ({"r-new-title": "Chỉ có trích yếu"}, "Văn bản dẫn chiếu, dòng 5, cột/trường «số, ký hiệu»"),
         ({"a-1-short": "TTX"}, "Từ viết tắt «TTX» bị lặp"),
         ({"ag-0-choice": "+new", "ag-0-name": ""}, "«tên cơ quan mới»: Hãy nhập tên cơ quan mới"),
     ],

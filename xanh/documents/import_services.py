@@ -176,8 +176,17 @@ def _check_decisions(decisions: Any, unit: AdminUnit | None, problems: list[Prob
                 )
         else:
             name = " ".join(str(decision.get("name") or "").split())
+            known = review_matcher(unit).resolve(name) if name else None
             if not name:
                 problems.append(Problem("Hãy nhập tên cơ quan mới.", column="tên cơ quan mới", source=where))
+            elif known is not None:
+                problems.append(
+                    Problem(
+                        f"«{name}» đã có trong danh mục ({known.name}); hãy chọn cơ quan đó thay vì thêm mới.",
+                        column="tên cơ quan mới",
+                        source=where,
+                    )
+                )
             elif len(name) > 255:
                 problems.append(
                     Problem("Tên cơ quan dài quá 255 ký tự.", column="tên cơ quan mới", source=where)

@@ -443,41 +443,70 @@ def _reference_fields(post: Any, prefix: str, problems: list[Problem], row: int)
 
 
 def _references_from_post(post: Any, new: dict[str, Any], problems: list[Problem]) -> None:
-    """References table: edit, remove (checkbox) and add one row. Forms without the table keep the draft's rows."""
+    """References table: edit, remove (checkbox) and add one row. Forms without the table keep the draft's rows.
+    Errors name the row as shown on the page (the new row is the last one)."""
     if post.get("r-rows") is None:
         return
+    source = "Văn bản dẫn chiếu"
+    existing = new.get("references", [])
     references = []
-    for index, ref in enumerate(new.get("references", [])):
-        if f"r-{index}-number" not in post:
+    seen: dict[str, int] = {}
+    for row, (index, ref) in enumerate([*enumerate(existing), (None, None)], start=1):
+        prefix = "r-new" if index is None else f"r-{index}"
+        if ref is not None and f"{prefix}-number" not in post:
             references.append(ref)
             continue
-        if post.get(f"r-{index}-delete"):
+        if post.get(f"{prefix}-delete"):
             continue
-        fields = _reference_fields(post, f"r-{index}", problems, len(references) + 1)
-        if any(ref.get(k) != v for k, v in fields.items()):
-            ref = {**ref, **fields, "edited": True}
-        references.append(ref)
-    added = _reference_fields(post, "r-new", problems, len(references) + 1)
-    if any(added.values()):
-        references.append({**added, "span": None, "edited": True})
+        fields = _reference_fields(post, prefix, problems, row)
+        if ref is None and not any(fields.values()):
+            continue  # the empty "add" row
+        number = fields["number"]
+        if not number:
+            problems.append(
+                Problem("Hãy nhập số, ký hiệu của văn bản.", row=row, column="số, ký hiệu", source=source)
+            )
+        elif number.casefold() in seen:
+            problems.append(
+                Problem(
+                    f"Văn bản «{number}» đã có ở dòng {seen[number.casefold()]}.",
+                    row=row,
+                    column="số, ký hiệu",
+                    source=source,
+                )
+            )
+        else:
+            seen[number.casefold()] = row
+        if ref is None:
+            references.append({**fields, "span": None, "edited": True})
+        elif any(ref.get(k) != v for k, v in fields.items()):
+            references.append({**ref, **fields, "edited": True})
+        else:
+            references.append(ref)
     new["references"] = references
 
 
 def _abbreviations_from_post(post: Any, new: dict[str, Any], problems: list[Problem]) -> None:
+    """Abbreviations table; errors name the row as shown on the page (the new row is the last one)."""
     if post.get("a-rows") is None:
         return
+    count = int(post["a-rows"]) if str(post.get("a-rows")).isdigit() else 0
     rows = []
-    for index in range(int(post.get("a-rows") or 0) if str(post.get("a-rows")).isdigit() else 0):
+    for index in range(count):
         if post.get(f"a-{index}-delete") or f"a-{index}-short" not in post:
             continue
         rows.append(
-            ((post.get(f"a-{index}-short") or "").strip(), (post.get(f"a-{index}-full") or "").strip())
+            (
+                index + 1,
+                (post.get(f"a-{index}-short") or "").strip(),
+                (post.get(f"a-{index}-full") or "").strip(),
+            )
         )
     short, full = (post.get("a-new-short") or "").strip(), (post.get("a-new-full") or "").strip()
     if short or full:
-        rows.append((short, full))
+        rows.append((count + 1, short, full))
     abbreviations: dict[str, str] = {}
-    for row, (short, full) in enumerate(rows, start=1):
+    for row, short, full in rows:
         if not short:
             problems.append(
                 Problem("Hãy nhập từ viết tắt.", row=row, column="viết tắt", source="Từ viết tắt")
