@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import parsers, status
+from rest_framework import parsers, serializers, status
 from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -25,6 +25,78 @@ from .ingest import FileInput
 from .models import IngestSource, Station
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+# Response bodies as declared in the OpenAPI schema (tests/api/test_schema.py checks every response against them).
+
+
+class FileTotalsSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    files = serializers.IntegerField()
+    lines = serializers.IntegerField()
+    parsed = serializers.IntegerField()
+    stored = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    conflicts = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+
+
+class ProcessedSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    hours = serializers.IntegerField()
+    aqi_hours = serializers.IntegerField()
+    events = serializers.IntegerField()
+
+
+class FileLogSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    name = serializers.CharField()
+    station = serializers.CharField(allow_null=True)
+    outcome = serializers.CharField()
+    lines = serializers.IntegerField()
+    stored = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    conflicts = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    problems = serializers.ListField(child=serializers.CharField())
+
+
+class UploadResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    batch = serializers.IntegerField()
+    totals = FileTotalsSerializer()
+    processed = ProcessedSerializer(allow_null=True)
+    files = FileLogSerializer(many=True)
+
+
+class StationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    province = serializers.CharField(help_text="Mã tỉnh, thành phố.")
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    aqi = serializers.IntegerField(allow_null=True, help_text="VN_AQI giờ gần nhất; null khi chưa có.")
+    category = serializers.CharField(allow_null=True)
+    dominant = serializers.CharField(allow_null=True, help_text="Thông số quyết định chỉ số.")
+    hour = serializers.CharField(
+        allow_null=True,
+        help_text="Giờ của chỉ số, giờ Việt Nam (UTC+7) không kèm múi giờ: YYYY-MM-DDTHH:MM:SS; null khi chưa có.",
+    )
+
+
+class AqiHourSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    hour = serializers.CharField()
+    aqi = serializers.IntegerField(allow_null=True)
+    dominant = serializers.CharField(allow_null=True)
+
+
+class AqiDaySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    day = serializers.CharField()
+    aqi = serializers.IntegerField(allow_null=True)
+    dominant = serializers.CharField(allow_null=True)
+
+
+class StationAqiSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    station = serializers.CharField()
+    hourly = AqiHourSerializer(many=True)
+    daily = AqiDaySerializer(many=True)
 
 
 class PlainTextParser(parsers.BaseParser):
@@ -70,7 +142,7 @@ class FileUploadView(APIView):
                 "additionalProperties": {"type": "string", "format": "binary"},
             }
         },
-        responses={201: dict, 200: dict},
+        responses={201: UploadResultSerializer, 200: UploadResultSerializer},
     )
     def post(self, request: Request) -> Response:
         if not services.can_upload(request.user):
@@ -105,7 +177,10 @@ class FileUploadView(APIView):
 class StationListView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(summary="Danh sách trạm quan trắc công khai và VN_AQI hiện tại", responses={200: dict})
+    @extend_schema(
+        summary="Danh sách trạm quan trắc công khai và VN_AQI hiện tại",
+        responses={200: StationSerializer(many=True)},
+    )
     def get(self, request: Request) -> Response:
         stations = list(Station.objects.filter(is_public=True).select_related("admin_unit").order_by("code"))
         cards = queries.station_cards(stations)
@@ -131,7 +206,9 @@ class StationListView(APIView):
 class StationAqiView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(summary="VN_AQI giờ (48 giờ) và ngày (30 ngày) của một trạm", responses={200: dict})
+    @extend_schema(
+        summary="VN_AQI giờ (48 giờ) và ngày (30 ngày) của một trạm", responses={200: StationAqiSerializer}
+    )
     def get(self, request: Request, code: str) -> Response:
         station = Station.objects.filter(code=code, is_public=True).first()
         if station is None:
