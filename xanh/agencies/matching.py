@@ -34,6 +34,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
+from xanh.core.text import strip_diacritics
+
 __all__ = [
     "KINDS",
     "AgencyEntry",
@@ -83,16 +85,10 @@ _WORD_RE = re.compile(r"[^\W_]+")
 
 @lru_cache(maxsize=65536)
 def _fold_word(word: str) -> str:
-    lowered = word.lower().replace("đ", "d")
-    decomposed = unicodedata.normalize("NFD", lowered)
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return strip_diacritics(word).lower()
 
 
-@lru_cache(maxsize=65536)
-def _strip_marks_keep_case(word: str) -> str:
-    replaced = word.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", replaced)
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+_strip_marks_keep_case = lru_cache(maxsize=65536)(strip_diacritics)
 
 
 # Words that carry no identity in agency names (the conjunction "và" and its "&" spelling).
@@ -100,9 +96,9 @@ _DROPPED_WORDS = frozenset({"va"})
 
 
 def fold(text: str) -> str:
-    """Fold a text for comparison.
+    """Fold a text into agency-name tokens (``xanh.core.text.fold`` keeps punctuation; this one drops it).
 
-    Lower case, no diacritics (``đ`` → ``d``), every dash and punctuation mark a separator,
+    Lower case, no diacritics (``đ`` → ``d``, ``xanh.core.text.strip_diacritics``), every dash and punctuation mark a separator,
     ``&``/``và`` removed, single spaces. ``fold(fold(x)) == fold(x)``.
     """
     text = unicodedata.normalize("NFC", text)

@@ -1,4 +1,8 @@
-"""Vietnamese text helpers shared by importers and search (pure, no Django)."""
+"""Vietnamese text helpers shared by importers and search (pure, no Django: the plan parser imports it too).
+
+``strip_diacritics`` is the one diacritic fold: ``fold`` here (search keys), the agency matcher's token fold
+(``xanh.agencies.matching.fold``) and the parser's length-keeping ``fold_text`` are built on it.
+"""
 
 from __future__ import annotations
 

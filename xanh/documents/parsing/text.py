@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from xanh.core.text import strip_diacritics
+
 __all__ = [
     "DATE_PATTERN",
     "Line",
@@ -66,16 +68,14 @@ def split_lines(text: str) -> list[Line]:
 
 
 class _FoldTable(dict[int, str]):
-    """``str.translate`` table folding one character at a time (lower case, no diacritics, đ → d)."""
+    """``str.translate`` table folding one character at a time (lower case, no diacritics, đ → d), one character
+    for one character so that spans found in the folded text hold in the original."""
 
     def __missing__(self, code: int) -> str:
         ch = chr(code)
-        if ch in "đĐ":
-            folded = "d"
-        else:
-            base = unicodedata.normalize("NFD", ch)[0]
-            low = base.lower()
-            folded = low if len(low) == 1 else base
+        base = strip_diacritics(ch)[:1] or unicodedata.normalize("NFD", ch)[0]  # a lone mark stays a mark
+        low = base.lower()
+        folded = low if len(low) == 1 else base
         self[code] = folded
         return folded
 
