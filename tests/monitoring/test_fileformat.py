@@ -10,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xanh.monitoring.fileformat import (
+    ParsedFile,
     ParseOptions,
+    Reading,
     canonical_symbol,
     deduplicate,
     display_symbol,
@@ -301,6 +303,62 @@ def test_duplicates_across_files_of_a_batch() -> None:
     assert [(i.line, i.code) for i in again.issues] == [(1, "duplicate")]
     assert [(i.line, i.code) for i in other.issues] == [(1, "conflict")]
     assert again.name in other.issues[0].message
+
+
+def _reference_deduplicate(files):  # type: ignore[no-untyped-def]
+    """Per-reading check of every reading: what `deduplicate` must agree with (it skips the check when it can)."""
+    seen: dict = {}
+    out = []
+    for parsed in files:
+        kept = []
+        codes = []
+        for r in parsed.readings:
+            previous = seen.get((r.station, r.parameter, r.time))
+            if previous is None:
+                seen[(r.station, r.parameter, r.time)] = r
+                kept.append(r)
+            else:
+                same = previous.value == r.value and previous.status == r.status
+                codes.append((r.line, "duplicate" if same else "conflict"))
+        out.append((parsed.name, kept, codes))
+    return out
+
+
+_file_readings = st.lists(
+    st.tuples(st.sampled_from(["PM10", "O3"]), st.integers(0, 3), st.sampled_from([1.0, 2.0])), max_size=4
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["A", "B", "csv"]), _file_readings), max_size=6))
+def test_deduplicate_agrees_with_a_per_reading_check(specs) -> None:  # type: ignore[no-untyped-def]
+    def build():  # type: ignore[no-untyped-def]
+        files = []
+        for k, (station, rows) in enumerate(specs):
+            kind = "csv" if station == "csv" else "datalogger"
+            readings = [
+                Reading(
+                    ("A" if n % 2 else "B") if kind == "csv" else station,
+                    parameter,
+                    datetime(2025, 1, 15, 10, minute * 5),
+                    value,
+                    "ug/m3",
+                    "00",
+                    n + 1,
+                )
+                for n, (parameter, minute, value) in enumerate(rows)
+            ]
+            unique = {
+                (r.station, r.parameter, r.time): r for r in reversed(readings)
+            }  # parsers drop in-file repeats
+            readings = [r for r in readings if unique[(r.station, r.parameter, r.time)] is r]
+            files.append(ParsedFile(name=f"f{k}", kind=kind, readings=readings))  # type: ignore[arg-type]
+        return files
+
+    expected = _reference_deduplicate(build())
+    files = build()
+    got = [(p.name, kept, [(i.line, i.code) for i in p.issues]) for p, kept in deduplicate(files)]
+    assert got == expected
 
 
 # --- properties -----------------------------------------------------------------------------------------------------

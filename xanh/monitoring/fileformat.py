@@ -629,11 +629,46 @@ def parse_any(
 def deduplicate(files: Iterable[ParsedFile]) -> Iterator[tuple[ParsedFile, list[Reading]]]:
     """Duplicates across the files of one batch (the same reading re-sent in two files): keep the first, report the
     second as a duplicate (same value and status) or a conflict (different). Yields each file with its kept readings;
-    the issues are added to the file that holds the later line."""
+    the issues are added to the file that holds the later line.
+
+    Datalogger files (one station each) are compared by their sets of times first: a station whose files share no
+    time needs no per-reading check, which is the normal case (one file per station and time). The first overlap
+    switches that station to the per-reading check, seeded with everything kept so far."""
     seen: dict[tuple[str, str, datetime], tuple[float, str, str, int]] = {}
+    by_time: dict[str, tuple[set[datetime], list[tuple[str, list[Reading]]]]] = {}
+    careful: set[str] = set()
+
+    def check_each_reading(station: str) -> None:
+        careful.add(station)
+        entry = by_time.pop(station, None)
+        if entry is not None:
+            for name, kept in entry[1]:
+                for r in kept:
+                    seen.setdefault((r.station, r.parameter, r.time), (r.value, r.status, name, r.line))
+
     for parsed in files:
+        readings = parsed.readings
+        if parsed.kind == "datalogger" and readings and readings[0].station not in careful:
+            station = readings[0].station
+            times = {r.time for r in readings}
+            entry = by_time.get(station)
+            if entry is None:
+                by_time[station] = (times, [(parsed.name, readings)])
+                yield parsed, readings
+                continue
+            if entry[0].isdisjoint(times):
+                entry[0].update(times)
+                entry[1].append((parsed.name, readings))
+                yield parsed, readings
+                continue
+            check_each_reading(station)
+        elif parsed.kind != "datalogger":
+            stations = {r.station for r in readings}
+            for station in stations & by_time.keys():
+                check_each_reading(station)
+            careful.update(stations)
         kept: list[Reading] = []
-        for reading in parsed.readings:
+        for reading in readings:
             key = (reading.station, reading.parameter, reading.time)
             previous = seen.get(key)
             if previous is None:

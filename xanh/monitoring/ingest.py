@@ -250,16 +250,23 @@ def _resolve(work: _FileWork, registry: Registry, to_db_time: _TimeText) -> None
         )
         work.rejected_lines.update(r.line for r in parsed.readings)
         return
+    fixed_station = work.station if parsed.kind == "datalogger" else None
+    by_code = registry.by_code
+    status_codes = STATUS_CODES
+    last_time: dt.datetime | None = None
+    db_time: Any = None
+    hour: dt.datetime | None = None
+    # The hot loop of ingestion (one pass per reading): attribute lookups hoisted, the time conversions done once
+    # per distinct time (a datalogger file usually holds one time).
     for reading in parsed.readings:
-        if parsed.kind == "datalogger":
-            station = work.station
-        else:
-            station = registry.by_code.get(reading.station.upper())
+        station = fixed_station
+        if station is None:
+            station = by_code.get(reading.station.upper())
             if station is None:
                 unknown_stations[reading.station].append(reading.line)
                 continue
-        assert station is not None
-        sensor = sensors.get((station.pk, reading.parameter))
+        station_id = station.id
+        sensor = sensors.get((station_id, reading.parameter))
         if sensor is None:
             unknown_parameters[(station.code, reading.parameter)].append(reading.line)
             continue
@@ -273,8 +280,11 @@ def _resolve(work: _FileWork, registry: Registry, to_db_time: _TimeText) -> None
                     unit_problems[(reading.parameter, reading.unit, sensor.unit)].append(reading.line)
                     continue
                 value = value * factor
-        rows.append((sensor.id, to_db_time(reading.time), value, STATUS_CODES[reading.status], reading.line))
-        hours.add((station.pk, _hour_label(reading.time)))
+        moment = reading.time
+        if moment != last_time:
+            last_time, db_time, hour = moment, to_db_time(moment), _hour_label(moment)
+        rows.append((sensor.id, db_time, value, status_codes[reading.status], reading.line))
+        hours.add((station_id, hour))  # type: ignore[arg-type]
     for code, lines in unknown_stations.items():
         work.rejected_lines.update(lines)
         work.extra.append(
@@ -582,7 +592,7 @@ def _ingest(
                     _drop_forbidden_csv_rows(work, registry, allowed_station)
             works.append(work)
         tar_name = f"{received:%Y/%m/%d}/{batch.pk}-{chunk_number:04d}-{received:%H%M%S}.tar"
-        _archive(works, root, tar_name, known_raw, int(received.timestamp()))
+        written = _archive(works, root, tar_name, known_raw, int(received.timestamp()))
         with transaction.atomic():
             logs = [
                 _LogRow(
@@ -657,6 +667,10 @@ def _ingest(
                 _copy_logs(logs)
             else:
                 _save_logs(logs)
+            if (
+                written is not None
+            ):  # the raw bytes are on disk before the logs pointing at them are committed
+                rawarchive.sync_file(written)
         for work in works:  # stored and logged: the inbox copy can go (its bytes are in the archive)
             if work.input.source_path is not None:
                 work.input.source_path.unlink(missing_ok=True)
@@ -755,6 +769,17 @@ def _finish_log(work: _FileWork, result: BatchResult) -> None:
     parsed = work.parsed
     log = work.log
     assert log is not None
+    if not parsed.issues and not work.extra and not work.rejected_lines:  # a clean file (the usual case)
+        log.lines = parsed.data_lines
+        log.parsed = len(parsed.readings)
+        log.stored = work.stored
+        log.unchanged = max(len(work.rows) - work.stored, 0)
+        log.outcome = FileOutcome.UNCHANGED if work.rows and not work.stored else FileOutcome.OK
+        result.files.append(
+            FileResult(parsed.name, log.outcome, work.station.code if work.station else None, log.lines,
+                       log.parsed, log.stored, log.unchanged, 0, 0, [], log.pk)
+        )  # fmt: skip
+        return
     issues = sorted(parsed.issues + work.extra, key=lambda i: (i.line, i.severity != "error"))
     error_lines = {
         i.line for i in parsed.issues if i.severity == "error" and i.line > 0
@@ -794,8 +819,8 @@ def _known_raw(shas: list[str]) -> dict[str, tuple[str, int | None]]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT DISTINCT ON (sha256) sha256, raw_path, raw_offset FROM monitoring_ingestedfile "
-                "WHERE sha256 = ANY(%s) ORDER BY sha256, id",
-                [list(set(shas))],
+                "WHERE sha256 = ANY(string_to_array(%s, ',')) ORDER BY sha256, id",
+                [",".join(set(shas))],
             )
             return {sha: (path, offset) for sha, path, offset in cursor.fetchall()}
     found: dict[str, tuple[str, int | None]] = {}
@@ -814,10 +839,10 @@ def _archive(
     tar_name: str,
     known: dict[str, tuple[str, int | None]],
     mtime: int,
-) -> None:
+) -> Path | None:
     """Keep the raw bytes: the new contents of the chunk become one tar (written before the chunk's transaction, so
     every committed log points at bytes on disk); content already kept is not stored again. Sets each work's
-    raw_path and raw_offset."""
+    raw_path and raw_offset. Returns the tar written (to be synced before commit), if any."""
     members: list[tuple[str, bytes]] = []
     owners: list[_FileWork] = []
     first_of: dict[str, _FileWork] = {}
@@ -834,10 +859,12 @@ def _archive(
         owners.append(work)
         members.append((rawarchive.member_name(work.input.name, work.sha256), work.input.content))
     if not members:
-        return
-    offsets = rawarchive.write_tar(root / tar_name, members, mtime)
+        return None
+    path = root / tar_name
+    offsets = rawarchive.write_tar(path, members, mtime, sync=False)
     for work, offset in zip(first_of.values(), offsets, strict=True):
         work.raw_path, work.raw_offset = tar_name, offset
     for work in owners:
         first = first_of[work.sha256]
         work.raw_path, work.raw_offset = first.raw_path, first.raw_offset
+    return path

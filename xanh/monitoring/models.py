@@ -217,11 +217,20 @@ class FileOutcome(models.TextChoices):
 class IngestedFile(models.Model):
     """The log of one received file: counts, problems (with line numbers) and where the raw file is kept."""
 
-    batch = models.ForeignKey(IngestBatch, on_delete=models.CASCADE, related_name="file_logs")
+    # No database foreign keys (like Measurement): a province-day is 14,400 logs, and checking two constraints per
+    # row at commit cost more than writing the rows. Django still applies on_delete (CASCADE, SET_NULL).
+    batch = models.ForeignKey(
+        IngestBatch, on_delete=models.CASCADE, related_name="file_logs", db_constraint=False
+    )
     name = models.CharField(_("tên tệp"), max_length=255, db_index=True)
     kind = models.CharField(_("định dạng"), max_length=12)
     station = models.ForeignKey(
-        Station, null=True, blank=True, on_delete=models.SET_NULL, related_name="ingested_files"
+        Station,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ingested_files",
+        db_constraint=False,
     )
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveIntegerField(_("kích thước (byte)"))

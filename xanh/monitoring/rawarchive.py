@@ -65,18 +65,31 @@ def build_tar(members: Sequence[tuple[str, bytes]], mtime: int) -> tuple[bytes, 
     return b"".join(parts), offsets
 
 
-def write_tar(path: Path, members: Sequence[tuple[str, bytes]], mtime: int) -> list[int]:
+def write_tar(
+    path: Path, members: Sequence[tuple[str, bytes]], mtime: int, *, sync: bool = True
+) -> list[int]:
     """Write the tar at `path` (created with its folders; written to a temporary name then renamed, so a reader
-    never sees half a tar); returns the data offset of each member."""
+    never sees half a tar); returns the data offset of each member. With `sync=False` the caller calls
+    `sync_file(path)` later (the disk write then overlaps other work)."""
     data, offsets = build_tar(members, mtime)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
     with open(partial, "wb") as handle:
         handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+        if sync:
+            handle.flush()
+            os.fsync(handle.fileno())
     os.replace(partial, path)
     return offsets
+
+
+def sync_file(path: Path) -> None:
+    """Flush a written archive to disk (before the logs that point at it are committed)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def read_member(path: Path, offset: int, size: int) -> bytes:
