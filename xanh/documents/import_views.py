@@ -106,7 +106,9 @@ def _agency_review(plan_import: PlanImport, draft: dict[str, Any]) -> dict[str, 
         entry.key: entry.name for entry in matcher.entries if entry.valid_to is None or entry.valid_on(today)
     }
     all_names = {entry.key: entry.name for entry in matcher.entries}
-    everyone = sorted(names.items(), key=lambda pair: pair[1])
+    everyone = sorted(
+        names.items(), key=lambda pair: (mention_key(pair[1]), pair[1])
+    )  # Vietnamese-friendly order
     items = []
     for found in unresolved_mentions(
         draft.get("tasks", []), lambda m: matcher.resolve(m) is not None, decisions
