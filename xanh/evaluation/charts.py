@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import textwrap
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -160,28 +161,33 @@ def plan_series(
     target_low: float | None = None,
     target_high: float | None = None,
     decreasing: bool = False,
+    compound: bool = False,
+    with_path: bool = True,
+    projected: tuple[Point, ...] = (),
     title: str = "",
     unit: str = "",
     status: str = "insufficient_data",
     status_label: str = "",
 ) -> TrajectorySeries:
-    """Chart data from a plan's own figures (no stored assessment): the required path runs straight from the base
-    (else the first observation) to the target, or to the edge of its band that has to be reached."""
+    """Chart data from a target's figures. The required path (unless ``with_path`` is false) runs from the base (else
+    the first observation) to the target, or to the edge of its band that has to be reached: straight, or compound
+    for the CAGR-based methods. Used as is where there is no stored assessment (the public portal)."""
     observed = tuple(sorted((int(y), float(v)) for y, v in observations))
     band = target_low is not None and target_high is not None
     threshold = (target_high if decreasing else target_low) if band else target_value
     start = base or (observed[0] if observed else None)
     required: tuple[Point, ...] = ()
-    if start is not None and threshold is not None and target_year is not None:
-        required = required_path(start, float(threshold), int(target_year), compound=False)
+    if with_path and start is not None and threshold is not None and target_year is not None:
+        required = required_path(start, float(threshold), int(target_year), compound=compound)
     return TrajectorySeries(
         title=title,
         unit=unit,
         status=status,
         observed=observed,
         required=required,
+        projected=projected,
         base=base,
-        target_year=target_year,
+        target_year=None if target_year is None else int(target_year),
         target_value=None if band or target_value is None else float(target_value),
         target_low=None if target_low is None else float(target_low),
         target_high=None if target_high is None else float(target_high),
@@ -198,36 +204,22 @@ def series_from_assessment(
     status_label: str = "",
     method: str = "osdg",
 ) -> TrajectorySeries:
-    """Chart data from an assessment's calculation components (``Components.to_dict()``) and its observations."""
+    """Chart data from an assessment's calculation components (``Components.to_dict()``) and its observations: an
+    average-rate target is drawn as the level the required rate reaches from the base, a milestone without a target
+    figure, and the UNSD projection from the latest value when the method made one."""
     c = components
     kind = c.get("kind")
-    unit = "" if kind == "annual_rate" else str(c.get("unit") or "")
-    observed = tuple(sorted((int(y), float(v)) for y, v in observations))
     base_year, base_value = c.get("base_year"), c.get("base_value")
     base = (int(base_year), float(base_value)) if base_year is not None and base_value is not None else None
     target_year = c.get("target_year")
     low, high, value = c.get("target_low"), c.get("target_high"), c.get("target_value")
-    direction = c.get("direction")
-    threshold: float | None
     if kind == "annual_rate":
         rate = c.get("required_growth")
-        threshold = None
-        if base is not None and rate is not None and target_year is not None:
-            threshold = base[1] * (1.0 + float(rate)) ** (int(target_year) - base[0])
         low = high = value = None
-        target_value = threshold
+        if base is not None and rate is not None and target_year is not None:
+            value = base[1] * (1.0 + float(rate)) ** (int(target_year) - base[0])
     elif kind == "milestone":
-        threshold, target_value = None, None
-    else:
-        if low is not None and high is not None:
-            threshold = float(high) if direction == "decrease" else float(low)
-        else:
-            threshold = None if value is None else float(value)
-        target_value = None if (low is not None and high is not None) else threshold
-    required: tuple[Point, ...] = ()
-    if base is not None and threshold is not None and target_year is not None and direction != "maintain":
-        compound = method != "linear" and c.get("calculation") != "linear"
-        required = required_path(base, threshold, int(target_year), compound=compound)
+        low = high = value = None
     projected: tuple[Point, ...] = ()
     projected_value = c.get("projected_value")
     latest_year, latest_value = c.get("latest_year"), c.get("latest_value")
@@ -240,18 +232,20 @@ def series_from_assessment(
         and math.isfinite(float(projected_value))
     ):
         projected = ((int(latest_year), float(latest_value)), (int(target_year), float(projected_value)))
-    return TrajectorySeries(
-        title=title,
-        unit=unit,
-        status=status,
-        observed=observed,
-        required=required,
-        projected=projected,
+    return plan_series(
+        observations,
         base=base,
-        target_year=None if target_year is None else int(target_year),
-        target_value=target_value,
-        target_low=None if low is None else float(low),
-        target_high=None if high is None else float(high),
+        target_year=target_year,
+        target_value=value,
+        target_low=low,
+        target_high=high,
+        decreasing=c.get("direction") == "decrease",
+        compound=method != "linear" and c.get("calculation") != "linear",
+        with_path=base is not None and c.get("direction") != "maintain",
+        projected=projected,
+        title=title,
+        unit="" if kind == "annual_rate" else str(c.get("unit") or ""),
+        status=status,
         status_label=status_label,
     )
 
@@ -292,22 +286,6 @@ def _id(series: TrajectorySeries, size: str) -> str:
     return "chart-" + hashlib.sha256(repr((series, size)).encode()).hexdigest()[:10]
 
 
-def _lines(text: str, width: int, most: int) -> list[str]:
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    if len(lines) > most:
-        lines = lines[:most]
-        lines[-1] = lines[-1][: width - 1] + "…"
-    return [ln for ln in lines if ln]
-
-
 def _polyline(points: Sequence[tuple[float, float]]) -> str:
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
@@ -345,7 +323,7 @@ def trajectory_svg(
     out = [head]
     top = 10.0 if spark else 14.0
     if not spark and series.title:
-        for i, line in enumerate(_lines(series.title, 88, 2)):
+        for i, line in enumerate(textwrap.wrap(series.title, 88, max_lines=2, placeholder=" …")):
             out.append(
                 f'<text x="8" y="{18 + 17 * i}" font-size="13" font-weight="600" fill="{INK}">'
                 f"{escape(line)}</text>"

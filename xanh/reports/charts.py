@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import textwrap
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -162,15 +163,7 @@ def status_counts_by_pillar(facts: PlanFacts) -> list[tuple[str, dict[str, int]]
 
 
 def _wrap(label: str, width: int = 28) -> str:
-    words, lines, line = label.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "\n".join(lines[:3])
+    return "\n".join(textwrap.wrap(label, width, max_lines=3, placeholder=" …"))
 
 
 def draw_status_summary(rows: list[tuple[str, dict[str, int]]]) -> bytes:
