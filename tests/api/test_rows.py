@@ -129,7 +129,7 @@ _floats = st.one_of(st.none(), st.floats(min_value=-1e9, max_value=1e9, allow_na
                 "value_kind": st.sampled_from(["level", "annual_rate"]),
                 "direction": st.sampled_from(["", "increase", "decrease", "reach"]),
                 "year": st.one_of(st.none(), st.integers(min_value=1990, max_value=2050)),
-                "subject": st.text(max_size=20),
+                "subject": st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20),
             }
         ),
         min_size=1,
