@@ -40,3 +40,10 @@ def test_truncated_archive_is_reported(tmp_path) -> None:  # type: ignore[no-unt
     offsets = rawarchive.write_tar(path, [("a", b"12345")], mtime=0)
     with pytest.raises(OSError, match="bị cắt ngắn"):
         rawarchive.read_member(path, offsets[0], 100_000)
+
+
+def test_fast_headers_equal_the_reference_headers() -> None:
+    members = [("a" * 100, b"x" * 700), ("Trạm_1.txt", b""), ("b.txt", b"12345")]
+    data, offsets = rawarchive.build_tar(members, mtime=1_732_000_000)
+    for (name, content), offset in zip(members, offsets, strict=True):
+        assert data[offset - 512 : offset] == rawarchive._header(name, len(content), 1_732_000_000)

@@ -231,6 +231,7 @@ class IngestedFile(models.Model):
         on_delete=models.SET_NULL,
         related_name="ingested_files",
         db_constraint=False,
+        db_index=False,  # the (station, -received_at) index below serves lookups by station
     )
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveIntegerField(_("kích thước (byte)"))
