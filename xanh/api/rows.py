@@ -227,6 +227,30 @@ class _Plan:
         return {name: record.get(name) for name in self.names}
 
 
+class PageSource:
+    """What the paginator slices: the tuples of the page query, counted on the filtered queryset alone. Counting the
+    page query itself would keep the joins its columns need (``indicator__code``, ``admin_unit__code``): over 50,000
+    indicator values that made the ``COUNT(*)`` several times slower. Those joins follow forward foreign keys (one
+    related row at most, outer joins where the key is nullable), so they never change the count."""
+
+    def __init__(self, values: models.QuerySet[Any], filtered: models.QuerySet[Any]) -> None:
+        self.values = values
+        self.filtered = filtered
+        self.ordered = values.ordered  # read by Django's paginator (warning on unordered lists)
+
+    def count(self) -> int:
+        return int(self.filtered.select_related(None).prefetch_related(None).order_by().count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.values[index]
+
+    def __iter__(self) -> Any:
+        return iter(self.values)
+
+
 class _Labels:
     """Choice value -> label in the active language (resolved when the page is built)."""
 
@@ -248,9 +272,9 @@ class RowBuilder:
     def plan(self, serializer: drf_serializers.Serializer) -> _Plan:  # type: ignore[type-arg]
         return _Plan(serializer, self.declared)
 
-    def values(self, plan: _Plan, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    def values(self, plan: _Plan, queryset: models.QuerySet[Any]) -> PageSource:
         """The page query: the selected columns as tuples (prefetches do not apply to tuples)."""
-        return queryset.prefetch_related(None).values_list(*plan.columns)
+        return PageSource(queryset.prefetch_related(None).values_list(*plan.columns), queryset)
 
     def rows(self, plan: _Plan, tuples: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
         tuples = list(tuples)
