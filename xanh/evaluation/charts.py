@@ -341,7 +341,7 @@ def trajectory_svg(
     legend = [] if spark else _legend(series, words, bool(observed), bool(required), bool(projected), band)
     legend_rows = _legend_rows(legend, width - 16)
     left, right = (6.0, 6.0) if spark else (64.0, 16.0)
-    bottom = height - (6.0 if spark else 26.0 + 18.0 * len(legend_rows))
+    bottom = height - (6.0 if spark else 32.0 + 18.0 * len(legend_rows))
     first_year, last_year = min(years), max(years)
     if first_year == last_year:
         first_year, last_year = first_year - 1, last_year + 1
