@@ -175,6 +175,14 @@ def _wrk(url: str, duration: int, connections: int, script: str) -> dict[str, fl
     }
 
 
+def _loadavg() -> str:
+    """The 1-minute load average (the machine is shared; every figure is reported next to it)."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -252,6 +260,7 @@ def main() -> None:
         for path in endpoints:
             _wrk(base + path, 1, args.connections, script)  # warm-up: caches, connections
             results[path] = _wrk(base + path, args.duration, args.connections, script)
+            results[path]["load"] = _loadavg()  # type: ignore[assignment]
         os.unlink(script)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -261,11 +270,12 @@ def main() -> None:
         f"\nDatabase: {'SQLite' if args.sqlite else 'PostgreSQL 15'}; {total_values:,} approved values visible; gunicorn "
         f"{args.workers} sync workers; wrk {args.connections} connections x {args.duration} s per endpoint; page size 100.\n"
     )
-    print("| endpoint | requests | errors | p50 ms | p95 ms | p99 ms | p95 / health p95 |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| endpoint | requests | errors | p50 ms | p95 ms | p99 ms | p95 / health p95 | load avg |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for path, r in results.items():
         print(
-            f"| `{path}` | {r['requests']} | {r['errors']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['p95'] / health:.1f} |"
+            f"| `{path}` | {r['requests']} | {r['errors']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} |"
+            f" {r['p95'] / health:.1f} | {r['load']} |"
         )
     worst = max((r["p95"], p) for p, r in results.items())
     print(
