@@ -108,9 +108,9 @@ def test_an_undeclared_computed_field_is_refused():  # type: ignore[no-untyped-d
     # a serializer field that is not a model column (a method, a property, a nested list) must be declared, so the
     # fast path cannot silently drop or guess it
     with pytest.raises(ImproperlyConfigured, match="display_name"):
-        RowBuilder().plan(serializers.AdminUnitSerializer())
+        RowBuilder().plan(serializers.AdminUnitSerializer, None)
     with pytest.raises(ImproperlyConfigured, match="components"):
-        RowBuilder().plan(serializers.TargetSerializer())
+        RowBuilder().plan(serializers.TargetSerializer, None)
 
 
 _floats = st.one_of(st.none(), st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
@@ -151,3 +151,22 @@ def test_property_targets_and_units_equal_serializer(client, world, components, 
     finally:
         target.delete()
         unit.delete()
+
+
+def test_cached_plans_follow_the_language_and_the_request(client, world, settings):  # type: ignore[no-untyped-def]
+    from django.utils import translation
+
+    settings.ALLOWED_HOSTS = ["testserver", "xanh.example.vn"]
+    url = "/api/v1/targets"
+    vietnamese = json.loads(client.get(url).content)["results"]
+    english = json.loads(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content)["results"]
+    with translation.override("en"):
+        expected = _serialized(views.TargetViewSet, url, AnonymousUser(), [r["id"] for r in english])
+    assert english == expected
+    assert json.loads(client.get(url).content)["results"] == vietnamese  # the Vietnamese plan is still right
+    # links are built for the request that asks, not for the one that compiled the plan
+    first = json.loads(client.get("/api/v1/plans").content)["results"][0]["links"]["targets"]
+    other = json.loads(client.get("/api/v1/plans", HTTP_HOST="xanh.example.vn").content)["results"][0]
+    assert first.startswith("http://testserver/") and other["links"]["targets"].startswith(
+        "http://xanh.example.vn/"
+    )

@@ -27,10 +27,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
+from django.utils import translation
 from rest_framework import fields as drf_fields
 from rest_framework import relations as drf_relations
 from rest_framework import serializers as drf_serializers
@@ -126,8 +127,13 @@ def _lookup(model: type[models.Model], source_attrs: Sequence[str]) -> tuple[str
     return "__".join(parts), nullable
 
 
+Computed = tuple[str, Callable[[tuple[Any, ...]], Any]]
+
+
 class _Plan:
-    """A compiled serializer: the columns to select and how to turn one tuple into one row."""
+    """A compiled serializer: the columns to select and how to turn one tuple into one row. A plan holds nothing of
+    a request (it is cached across requests); ``bind`` attaches the request's serializer context for the
+    ``SerializerMethod`` fields."""
 
     def __init__(
         self,
@@ -139,10 +145,12 @@ class _Plan:
     ) -> None:
         model: type[models.Model] = serializer.Meta.model  # type: ignore[attr-defined]
         self.model = model
+        self.serializer_class = type(serializer)
         self.columns: list[str] = [] if columns is None else columns  # shared with nested objects' plans
         self.steps: list[tuple[str, int, Callable[[Any], Any] | None]] = []
-        self.computed: list[tuple[str, Callable[[tuple[Any, ...]], Any]]] = []
-        self.nested: list[tuple[str, int, _Plan]] = []
+        #: (name, model property getter or serializer method name, [(attribute, column index)], conversion)
+        self.computed: list[tuple[str, Callable[[Any], Any] | str, list[tuple[str, int]], Any]] = []
+        self.nested: list[tuple[str, int, _Plan, list[Computed]]] = []
         self.children: list[tuple[str, Children, _Plan]] = []
         self.related_ids: list[tuple[str, RelatedIds]] = []
         self.pk_index = self.column(prefix + "pk")
@@ -151,12 +159,14 @@ class _Plan:
             if isinstance(spec, ModelProperty):
                 getter = getattr(model, serializer_field.source)
                 indexes = [(c, self.column(prefix + c)) for c in spec.columns]
-                convert = _converter(serializer_field)
-                self.computed.append((name, self._property(getter.fget, indexes, convert)))
+                self.computed.append((name, getter.fget, indexes, _converter(serializer_field)))
             elif isinstance(spec, SerializerMethod):
-                method = getattr(serializer, serializer_field.method_name)
+                if prefix:
+                    raise ImproperlyConfigured(
+                        f"{name}: serializer methods of nested objects are not supported"
+                    )
                 indexes = [(a, self.column(prefix + c)) for a, c in spec.attributes.items()]
-                self.computed.append((name, self._property(method, indexes, None)))
+                self.computed.append((name, serializer_field.method_name, indexes, None))
             elif isinstance(spec, Children):
                 if prefix:
                     raise ImproperlyConfigured(
@@ -178,10 +188,18 @@ class _Plan:
                     raise ImproperlyConfigured(f"{model.__name__}.{name}: declare Children(...) for it")
                 index = self.column(prefix + found[0])
                 inner = _Plan(serializer_field, {}, prefix=f"{prefix}{found[0]}__", columns=self.columns)
-                self.nested.append((name, index, inner))
+                self.nested.append((name, index, inner, inner.bind({})))
             else:
                 found = _lookup(model, serializer_field.source_attrs)
-                if found is None or isinstance(serializer_field, drf_fields.SerializerMethodField):
+                if (
+                    found is None
+                    or isinstance(serializer_field, drf_fields.SerializerMethodField)
+                    or (
+                        # hyperlinks and slugs need the request or another column; only ids are supported
+                        isinstance(serializer_field, drf_relations.RelatedField)
+                        and not isinstance(serializer_field, drf_relations.PrimaryKeyRelatedField)
+                    )
+                ):
                     raise ImproperlyConfigured(
                         f"{model.__name__}.{name} is not a model column: declare ModelProperty, SerializerMethod,"
                         " Children or RelatedIds for it"
@@ -202,29 +220,40 @@ class _Plan:
             self.columns.append(lookup)
         return self.columns.index(lookup)
 
-    @staticmethod
-    def _property(
-        function: Callable[[Any], Any],
-        indexes: list[tuple[str, int]],
-        convert: Callable[[Any], Any] | None,
-    ) -> Callable[[tuple[Any, ...]], Any]:
-        def compute(values: tuple[Any, ...]) -> Any:
-            result = function(SimpleNamespace(**{attr: values[i] for attr, i in indexes}))
-            return result if result is None or convert is None else convert(result)
+    def bind(self, context: Mapping[str, Any]) -> list[Computed]:
+        """The computed fields for one page: serializer methods are bound to a serializer with ``context`` (the
+        request, for absolute links)."""
+        bound: list[Computed] = []
+        methods: Any = None
+        for name, target, indexes, convert in self.computed:
+            if isinstance(target, str):
+                if methods is None:
+                    methods = self.serializer_class(context=context)
+                target = getattr(methods, target)
+            bound.append((name, _compute(target, indexes, convert)))
+        return bound
 
-        return compute
-
-    def row(self, values: tuple[Any, ...]) -> dict[str, Any]:
+    def row(self, values: tuple[Any, ...], computed: list[Computed]) -> dict[str, Any]:
         record: dict[str, Any] = {}
         for name, index, convert in self.steps:
             value = values[index]
             record[name] = value if value is None or convert is None else convert(value)
-        for name, compute in self.computed:
+        for name, compute in computed:
             record[name] = compute(values)
-        for name, index, inner in self.nested:
-            record[name] = None if values[index] is None else inner.row(values)
+        for name, index, inner, inner_computed in self.nested:
+            record[name] = None if values[index] is None else inner.row(values, inner_computed)
         # DRF's key order: the serializer's field order
         return {name: record.get(name) for name in self.names}
+
+
+def _compute(
+    function: Callable[[Any], Any], indexes: list[tuple[str, int]], convert: Callable[[Any], Any] | None
+) -> Callable[[tuple[Any, ...]], Any]:
+    def compute(values: tuple[Any, ...]) -> Any:
+        result = function(SimpleNamespace(**{attr: values[i] for attr, i in indexes}))
+        return result if result is None or convert is None else convert(result)
+
+    return compute
 
 
 class PageSource:
@@ -264,25 +293,41 @@ class _Labels:
 
 @dataclass(frozen=True)
 class RowBuilder:
-    """The rows of a list page for ``serializer`` (see the module docstring). ``declared`` names the fields that are
-    not plain model columns."""
+    """The rows of a list page for a serializer (see the module docstring). ``declared`` names the fields that are
+    not plain model columns. Compiled plans are kept per serializer class, field selection and language."""
 
     declared: Mapping[str, Declared] = field(default_factory=dict)
+    _plans: dict[tuple[Any, ...], _Plan] = field(default_factory=dict, compare=False, repr=False)
 
-    def plan(self, serializer: drf_serializers.Serializer) -> _Plan:  # type: ignore[type-arg]
-        return _Plan(serializer, self.declared)
+    #: distinct ``?fields=`` selections come from clients: the cache is bounded
+    MAX_PLANS: ClassVar[int] = 64
+
+    def plan(self, serializer_class: type[Any], fields: Sequence[str] | None) -> _Plan:
+        """The compiled plan; an unknown name in ``fields`` raises the serializer's 400 error (never cached)."""
+        key = (serializer_class, tuple(fields) if fields else None, translation.get_language())
+        plan = self._plans.get(key)
+        if plan is None:
+            serializer = serializer_class(fields=list(fields)) if fields else serializer_class()
+            plan = _Plan(serializer, self.declared)
+            if len(self._plans) >= self.MAX_PLANS:
+                self._plans.clear()
+            self._plans[key] = plan
+        return plan
 
     def values(self, plan: _Plan, queryset: models.QuerySet[Any]) -> PageSource:
         """The page query: the selected columns as tuples (prefetches do not apply to tuples)."""
         return PageSource(queryset.prefetch_related(None).values_list(*plan.columns), queryset)
 
-    def rows(self, plan: _Plan, tuples: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    def rows(
+        self, plan: _Plan, tuples: Iterable[tuple[Any, ...]], context: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
         tuples = list(tuples)
-        rows = [plan.row(values) for values in tuples]
+        computed = plan.bind(context)
+        rows = [plan.row(values, computed) for values in tuples]
         if plan.children or plan.related_ids:
             ids = [values[plan.pk_index] for values in tuples]
             for name, spec, inner in plan.children:
-                grouped = _children(plan.model, spec, inner, ids)
+                grouped = _children(plan.model, spec, inner, ids, context)
                 for row, pk in zip(rows, ids, strict=True):
                     row[name] = grouped.get(pk, [])
             for name, related in plan.related_ids:
@@ -293,7 +338,7 @@ class RowBuilder:
 
 
 def _children(
-    model: type[models.Model], spec: Children, inner: _Plan, ids: list[Any]
+    model: type[models.Model], spec: Children, inner: _Plan, ids: list[Any], context: Mapping[str, Any]
 ) -> dict[Any, list[Any]]:
     relation = model._meta.get_field(spec.relation)
     parent_key = relation.field.name  # type: ignore[union-attr]
@@ -303,9 +348,10 @@ def _children(
         .order_by(*spec.order_by)
         .values_list(*columns)
     )
+    computed = inner.bind(context)
     grouped: dict[Any, list[Any]] = {}
     for values in queryset:
-        grouped.setdefault(values[-1], []).append(inner.row(values))
+        grouped.setdefault(values[-1], []).append(inner.row(values, computed))
     return grouped
 
 

@@ -76,11 +76,14 @@ class RowListMixin:
     list_rows: RowBuilder = RowBuilder()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer()  # type: ignore[attr-defined]  # validates ?fields= (400 on unknown names)
-        plan = self.list_rows.plan(serializer)
+        fields = None
+        if request.method == "GET" and getattr(self, "supports_field_selection", False):
+            fields = requested_fields(request)  # unknown names: 400, as through get_serializer()
+        plan = self.list_rows.plan(self.get_serializer_class(), fields)  # type: ignore[attr-defined]
         queryset = self.list_rows.values(plan, self.filter_queryset(self.get_queryset()))  # type: ignore[attr-defined]
         page = self.paginate_queryset(queryset)  # type: ignore[attr-defined]
-        rows = self.list_rows.rows(plan, page if page is not None else queryset)
+        context = self.get_serializer_context()  # type: ignore[attr-defined]
+        rows = self.list_rows.rows(plan, page if page is not None else queryset, context)
         if page is not None:
             return self.get_paginated_response(rows)  # type: ignore[attr-defined,no-any-return]
         return Response(rows)
