@@ -155,3 +155,101 @@ def test_inbox_files_are_archived_once_and_removed(stations, make_files, tmp_pat
     first, second = IngestedFile.objects.filter(name=files[0].name).order_by("id")
     assert (second.raw_path, second.raw_offset) == (first.raw_path, first.raw_offset)
     assert raw_content(second) == files[0].content
+
+
+MESSY_CSV = (
+    "station,parameter,time,value,unit,status\n"
+    "KK01,PM10,2025-03-10 10:05,40,ug/m3,00\n"
+    'KK01,"PM2,5",2025-03-10 10:05,"20,5",ug/m3,00\n'
+    'KK01,"PM2,5",2025-03-10 10:10,21.5,ug/m3,01\n'
+    "KK01,CO,20250310101000,1.2,mg/m3,00\n"
+    "\n"
+    "KK01,PM10,10/03/2025 10:10,41,µg/m³,00\n"
+    "KK09,PM10,2025-03-10 10:05,40,ug/m3,00\n"
+    "KK01,XYZ,2025-03-10 10:05,40,ug/m3,00\n"
+    "KK01,O3,2025-03-10 10:05,40,,00\n"
+    "KK01,O3,2025-03-10 10:10,40,ug/m3,07\n"
+    "KK01,O3,2030-03-10 10:10,40,ug/m3,00\n"
+    "KK01,SO2,2025-03-10 10:05,abc,ug/m3,00\n"
+    "KK01,SO2,2025-03-10 10:10,12,ug/m3,00\n"
+    "KK01,SO2,2025-03-10 10:10,12,ug/m3,00\n"
+    "KK01,NO2,2025-03-10 10:10,12,ug/m3,00\n"
+    "KK01,NO2,2025-03-10 10:10,13,ug/m3,00\n"
+    ",,,,,\n"
+    "KK01,NO2,2025-03-10 10:15,14,ug/m3\n"
+    "KK01,NO2,2025-03-10 10:20,1,5,ug/m3,00\n"
+    "KK01,PM10,2025-03-10 10:15, 42,ug/m3,00\n"
+    "KK01,PM10,2025-03-10 10:20,-0.5,kg/m3,00\n"
+    'KK01,SO2,2025-03-10 10:25, "12",ug/m3,00\n'
+)
+
+
+# Every line has six fields and its quotes enclose whole fields: PostgreSQL's COPY reads the file.
+TIDY_CSV = (
+    "trạm;thông số;thời gian;giá trị;đơn vị;trạng thái\n"
+    "KK01;PM10;2025-03-10 10:05;40;ug/m3;00\n"
+    'KK01;"PM2,5";2025-03-10 10:05;"20,5";ug/m3;00\n'
+    'KK01;"PM2,5";2025-03-10 10:10;21.5;"ug/m3";01\n'
+    "KK01;CO;20250310101000;1.2;mg/m3;00\n"
+    "KK09;PM10;2025-03-10 10:05;40;ug/m3;00\n"
+    "KK01;O3;2025-03-10 10:10;40;ug/m3;07\n"
+    "KK01;O3;2030-03-10 10:10;40;ug/m3;00\n"
+    "KK01;NO2;2025-03-10 10:10;12;ug/m3;00\n"
+    "KK01;NO2;2025-03-10 10:10;13;ug/m3;00\n"
+    "kk01;SO2;2025-03-10 10:15;12; ug/m3 ;00\n"
+    "KK01;PM10;2025-03-10 10:10;1e1;ug/m3;00"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "resend", "by_database", "expected_stored"),
+    [(MESSY_CSV, False, 4, 10), (MESSY_CSV, True, 4, 0), (TIDY_CSV, False, 3, 7), (TIDY_CSV, True, 3, 0)],
+)
+def test_csv_read_by_the_database_matches_the_python_path(
+    stations, monkeypatch, text, resend, by_database, expected_stored
+) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL the well-formed CSV lines are read set-based (csvsql.py), the others by Python: the results,
+    messages and stored values are those of the Python path (on SQLite both runs take the Python path)."""
+    import xanh.monitoring.ingest as ingest_module
+
+    def run(sql: bool):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(ingest_module, "SQL_CSV", sql)
+        if resend:  # a first version with one different value: conflicts with stored values are reported too
+            first = text.replace(",40,ug/m3,00\n", ",39,ug/m3,00\n", 1).replace(
+                ";40;ug/m3;00\n", ";39;ug/m3;00\n", 1
+            )
+            ingest([FileInput("dau.csv", first.encode())])
+        batch, _ = ingest([FileInput("xuat.csv", text.encode())])
+        result = batch.files[0]
+        stored = sorted(Measurement.objects.values_list("sensor__code", "time", "value", "status"))
+        hours = sorted(DirtyHour.objects.values_list("station_id", "hour"))
+        Measurement.objects.all().delete()
+        DirtyHour.objects.all().delete()
+        fields = (result.outcome, result.lines, result.parsed, result.stored, result.unchanged, result.conflicts,
+                  result.rejected, result.problems)  # fmt: skip
+        return fields, stored, hours
+
+    from django.db import connection
+
+    from xanh.monitoring import csvsql
+
+    read_by_database: list[int] = []
+    build = csvsql.CsvStage.build
+
+    def spy(*args):  # type: ignore[no-untyped-def]
+        stage = build(*args)
+        read_by_database.append(stage.rows if stage else 0)
+        return stage
+
+    monkeypatch.setattr(csvsql.CsvStage, "build", spy)
+    copied: list[bool] = []
+    copy_lines = csvsql._copy_lines
+    monkeypatch.setattr(csvsql, "_copy_lines", lambda *a: copied.append(copy_lines(*a)) or copied[-1])
+    python = run(False)
+    database = run(True)
+    assert database == python
+    fields = python[0]
+    assert (fields[3], fields[5]) == ((0, 1) if resend else (expected_stored, 0))
+    if connection.vendor == "postgresql":  # the well-formed lines; the others went through the Python parser
+        assert read_by_database[-1] == by_database
+        assert copied[-1] == (text is TIDY_CSV)  # COPY reads a tidy file; the other is split line by line

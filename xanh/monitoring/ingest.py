@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from . import fileformat, rawarchive
+from . import csvsql, fileformat, rawarchive
 from .fileformat import Issue, ParsedFile
 from .models import DirtyHour, FileOutcome, IngestBatch, IngestedFile, Station
 from .partitions import ensure_partitions
@@ -40,6 +40,7 @@ STATUS_CODES = {"00": 0, "01": 1, "02": 2}
 MAX_PROBLEMS_PER_FILE = 200
 CHUNK_FILES = 5000
 CHUNK_READINGS = 250_000
+SQL_CSV = True  # PostgreSQL reads the well-formed lines of a CSV file set-based (csvsql.py)
 
 
 def archive_root() -> Path:
@@ -213,6 +214,7 @@ class _FileWork:
     rejected_lines: set[int] = field(default_factory=set)
     stored: int = 0
     conflicts: int = 0
+    sql_rows: int = 0  # rows read and checked by the database (csvsql.py), not in `rows`
 
 
 def _problem_dict(issue: Issue) -> dict[str, Any]:
@@ -510,9 +512,10 @@ def _chunks(files: Iterable[FileInput]) -> Iterator[list[FileInput]]:
 def _outcome(work: _FileWork) -> str:
     issues = work.parsed.issues + work.extra
     has_errors = any(i.severity == "error" for i in issues)
-    if not work.rows and has_errors:
+    loaded = work.rows or work.sql_rows
+    if not loaded and has_errors:
         return FileOutcome.REJECTED
-    if work.rows and work.stored == 0 and work.conflicts == 0 and not has_errors:
+    if loaded and work.stored == 0 and work.conflicts == 0 and not has_errors:
         return FileOutcome.UNCHANGED  # a re-sent file: nothing new
     if has_errors or work.conflicts:
         return FileOutcome.PARTIAL
@@ -563,117 +566,32 @@ def _ingest(
     parse_now = now or local_now()
     root = archive_root()
     for chunk_number, chunk in enumerate(_chunks(files), start=1):
-        received = timezone.now()
-        to_db_time = _TimeText()
-        works: list[_FileWork] = []
-        parsed_files = [fileformat.parse_any(item.name, item.content, now=parse_now) for item in chunk]
-        # the same reading in two files of the chunk: keep the first, report the second
-        deduplicated = {id(p): kept for p, kept in fileformat.deduplicate(parsed_files)}
-        shas = [hashlib.sha256(item.content).hexdigest() for item in chunk]
-        known_raw = _known_raw(shas)
-        for item, parsed, sha in zip(chunk, parsed_files, shas, strict=True):
-            parsed.readings = deduplicated[id(parsed)]
-            station = registry.station_for_file(parsed) if parsed.kind == "datalogger" else None
-            work = _FileWork(item, parsed, sha, station)
-            if station is not None and allowed_station is not None and not allowed_station(station):
-                work.extra.append(
-                    Issue(
-                        parsed.name,
-                        0,
-                        "error",
-                        "forbidden",
-                        f"bạn không có quyền gửi dữ liệu của trạm {station.code}",
+        if (
+            SQL_CSV
+            and connection.vendor == "postgresql"
+            and len(chunk) == 1
+            and chunk[0].name.lower().endswith(".csv")
+        ):
+            try:
+                with transaction.atomic():
+                    _chunk(
+                        chunk,
+                        chunk_number,
+                        batch,
+                        result,
+                        registry,
+                        allowed_station,
+                        parse_now,
+                        root,
+                        sql=True,
                     )
-                )
-                work.rejected_lines.update(r.line for r in parsed.readings)
+            except _UsePythonPath:
+                pass
             else:
-                _resolve(work, registry, to_db_time)
-                if allowed_station is not None and parsed.kind == "csv":
-                    _drop_forbidden_csv_rows(work, registry, allowed_station)
-            works.append(work)
-        tar_name = f"{received:%Y/%m/%d}/{batch.pk}-{chunk_number:04d}-{received:%H%M%S}.tar"
-        written = _archive(works, root, tar_name, known_raw, int(received.timestamp()))
-        with transaction.atomic():
-            logs = [
-                _LogRow(
-                    batch_id=batch.pk,
-                    name=w.parsed.name[:255],
-                    kind=w.parsed.kind,
-                    station_id=w.station.pk if w.station else None,
-                    sha256=w.sha256,
-                    size=len(w.input.content),
-                    raw_path=w.raw_path,
-                    raw_offset=w.raw_offset,
-                    received_at=received,
-                )
-                for w in works
-            ]
-            # PostgreSQL: take the ids from the sequence now and insert the logs once, complete, after the load
-            # (a second pass of UPDATEs costs more than the load itself). SQLite: insert, load, then update.
-            preallocated = connection.vendor == "postgresql"
-            if preallocated:
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT nextval(pg_get_serial_sequence('monitoring_ingestedfile', 'id')) "
-                        "FROM generate_series(1, %s)",
-                        [len(logs)],
-                    )
-                    for log, (pk,) in zip(logs, cursor.fetchall(), strict=True):
-                        log.pk = pk
-            else:
-                models = [log.model() for log in logs]
-                IngestedFile.objects.bulk_create(models)
-                for log, model in zip(logs, models, strict=True):
-                    log.pk = model.pk
-            for work, log in zip(works, logs, strict=True):
-                work.log = log
-            stored, conflicts = load_rows(works)
-            by_file = {w.log.pk: w for w in works if w.log is not None}
-            names = dict(
-                IngestedFile.objects.filter(pk__in={c[4] for c in conflicts if c[4]}).values_list(
-                    "pk", "name"
-                )
-            )
-            for file_id, line, new_value, old_value, old_file in conflicts:
-                work = by_file[file_id]
-                work.conflicts += 1
-                origin = f"tệp {names[old_file]}" if old_file in names else "giá trị đã lưu"
-                work.extra.append(
-                    Issue(
-                        work.parsed.name,
-                        line,
-                        "error",
-                        "conflict",
-                        f"mâu thuẫn với {origin}: giá trị mới {fileformat._fmt(new_value)} khác giá trị đã lưu "
-                        f"{fileformat._fmt(old_value)}; giữ giá trị đã lưu",
-                    )
-                )
-            dirty: set[tuple[int, dt.datetime]] = set()
-            for work in works:
-                assert work.log is not None
-                work.stored = stored.get(work.log.pk, 0)
-                if work.stored:
-                    dirty |= work.hours
-            if dirty:
-                DirtyHour.objects.bulk_create(
-                    [DirtyHour(station_id=s, hour=h) for s, h in dirty],
-                    ignore_conflicts=True,
-                    batch_size=2000,
-                )
-                result.dirty_stations |= {s for s, _ in dirty}
-            for work in works:
-                _finish_log(work, result)
-            if preallocated:
-                _copy_logs(logs)
-            else:
-                _save_logs(logs)
-            if (
-                written is not None
-            ):  # the raw bytes are on disk before the logs pointing at them are committed
-                rawarchive.sync_file(written)
-        for work in works:  # stored and logged: the inbox copy can go (its bytes are in the archive)
-            if work.input.source_path is not None:
-                work.input.source_path.unlink(missing_ok=True)
+                if progress is not None:
+                    progress(len(chunk))
+                continue
+        _chunk(chunk, chunk_number, batch, result, registry, allowed_station, parse_now, root, sql=False)
         if progress is not None:
             progress(len(chunk))
     totals = result.totals
@@ -685,6 +603,153 @@ def _ingest(
         rejected=totals["rejected"],
     )
     return result
+
+
+def _chunk(
+    chunk: list[FileInput],
+    chunk_number: int,
+    batch: IngestBatch,
+    result: BatchResult,
+    registry: Registry,
+    allowed_station: Callable[[Station], bool] | None,
+    parse_now: dt.datetime,
+    root: Path,
+    *,
+    sql: bool,
+) -> None:
+    """One chunk, one transaction. With `sql` (PostgreSQL, one CSV file) the database parses the well-formed lines
+    (csvsql.py) and only the others go through the Python parser; raises _UsePythonPath when that cannot be exact."""
+    received = timezone.now()
+    to_db_time = _TimeText()
+    works: list[_FileWork] = []
+    stage: csvsql.CsvStage | None = None
+    if sql:
+        item = chunk[0]
+        stage = csvsql.CsvStage.build(item.content, parse_now, registry, allowed_station)
+        if stage is None:
+            raise _UsePythonPath
+        parsed_files = [fileformat.parse_csv(item.name, stage.rest_text, now=parse_now)]
+        parsed_files[0].data_lines += stage.rows
+        parsed_files[0].encoding = stage.encoding
+    else:
+        parsed_files = [fileformat.parse_any(item.name, item.content, now=parse_now) for item in chunk]
+    # the same reading in two files of the chunk: keep the first, report the second
+    deduplicated = {id(p): kept for p, kept in fileformat.deduplicate(parsed_files)}
+    shas = [hashlib.sha256(item.content).hexdigest() for item in chunk]
+    known_raw = _known_raw(shas)
+    for item, parsed, sha in zip(chunk, parsed_files, shas, strict=True):
+        parsed.readings = deduplicated[id(parsed)]
+        station = registry.station_for_file(parsed) if parsed.kind == "datalogger" else None
+        work = _FileWork(item, parsed, sha, station)
+        if station is not None and allowed_station is not None and not allowed_station(station):
+            work.extra.append(
+                Issue(
+                    parsed.name,
+                    0,
+                    "error",
+                    "forbidden",
+                    f"bạn không có quyền gửi dữ liệu của trạm {station.code}",
+                )
+            )
+            work.rejected_lines.update(r.line for r in parsed.readings)
+        else:
+            _resolve(work, registry, to_db_time)
+            if allowed_station is not None and parsed.kind == "csv":
+                _drop_forbidden_csv_rows(work, registry, allowed_station)
+        works.append(work)
+    if stage is not None:
+        if stage.collides(works[0].rows):
+            raise _UsePythonPath
+        works[0].sql_rows = stage.rows
+        works[0].hours |= stage.hours()
+    tar_name = f"{received:%Y/%m/%d}/{batch.pk}-{chunk_number:04d}-{received:%H%M%S}.tar"
+    written = _archive(works, root, tar_name, known_raw, int(received.timestamp()))
+    with transaction.atomic():
+        logs = [
+            _LogRow(
+                batch_id=batch.pk,
+                name=w.parsed.name[:255],
+                kind=w.parsed.kind,
+                station_id=w.station.pk if w.station else None,
+                sha256=w.sha256,
+                size=len(w.input.content),
+                raw_path=w.raw_path,
+                raw_offset=w.raw_offset,
+                received_at=received,
+            )
+            for w in works
+        ]
+        # PostgreSQL: take the ids from the sequence now and insert the logs once, complete, after the load
+        # (a second pass of UPDATEs costs more than the load itself). SQLite: insert, load, then update.
+        preallocated = connection.vendor == "postgresql"
+        if preallocated:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence('monitoring_ingestedfile', 'id')) "
+                    "FROM generate_series(1, %s)",
+                    [len(logs)],
+                )
+                for log, (pk,) in zip(logs, cursor.fetchall(), strict=True):
+                    log.pk = pk
+        else:
+            models = [log.model() for log in logs]
+            IngestedFile.objects.bulk_create(models)
+            for log, model in zip(logs, models, strict=True):
+                log.pk = model.pk
+        for work, log in zip(works, logs, strict=True):
+            work.log = log
+        stored, conflicts = load_rows(works)
+        if stage is not None:
+            file_id = works[0].log.pk  # type: ignore[union-attr]
+            assert file_id is not None
+            stored[file_id] += stage.insert(file_id)
+            conflicts += stage.conflicts(file_id)
+        by_file = {w.log.pk: w for w in works if w.log is not None}
+        names = dict(
+            IngestedFile.objects.filter(pk__in={c[4] for c in conflicts if c[4]}).values_list("pk", "name")
+        )
+        for file_id, line, new_value, old_value, old_file in conflicts:
+            work = by_file[file_id]
+            work.conflicts += 1
+            origin = f"tệp {names[old_file]}" if old_file in names else "giá trị đã lưu"
+            work.extra.append(
+                Issue(
+                    work.parsed.name,
+                    line,
+                    "error",
+                    "conflict",
+                    f"mâu thuẫn với {origin}: giá trị mới {fileformat._fmt(new_value)} khác giá trị đã lưu "
+                    f"{fileformat._fmt(old_value)}; giữ giá trị đã lưu",
+                )
+            )
+        dirty: set[tuple[int, dt.datetime]] = set()
+        for work in works:
+            assert work.log is not None
+            work.stored = stored.get(work.log.pk, 0)
+            if work.stored:
+                dirty |= work.hours
+        if dirty:
+            DirtyHour.objects.bulk_create(
+                [DirtyHour(station_id=s, hour=h) for s, h in dirty],
+                ignore_conflicts=True,
+                batch_size=2000,
+            )
+            result.dirty_stations |= {s for s, _ in dirty}
+        for work in works:
+            _finish_log(work, result)
+        if preallocated:
+            _copy_logs(logs)
+        else:
+            _save_logs(logs)
+        if written is not None:  # the raw bytes are on disk before the logs pointing at them are committed
+            rawarchive.sync_file(written)
+    for work in works:  # stored and logged: the inbox copy can go (its bytes are in the archive)
+        if work.input.source_path is not None:
+            work.input.source_path.unlink(missing_ok=True)
+
+
+class _UsePythonPath(Exception):
+    """The database path of a CSV file cannot give the exact result; the chunk is redone in Python."""
 
 
 _LOG_COLUMNS = ("id", "batch_id", "name", "kind", "station_id", "sha256", "size", "raw_path", "raw_offset",
@@ -771,10 +836,12 @@ def _finish_log(work: _FileWork, result: BatchResult) -> None:
     assert log is not None
     if not parsed.issues and not work.extra and not work.rejected_lines:  # a clean file (the usual case)
         log.lines = parsed.data_lines
-        log.parsed = len(parsed.readings)
+        log.parsed = len(parsed.readings) + work.sql_rows
         log.stored = work.stored
-        log.unchanged = max(len(work.rows) - work.stored, 0)
-        log.outcome = FileOutcome.UNCHANGED if work.rows and not work.stored else FileOutcome.OK
+        log.unchanged = max(len(work.rows) + work.sql_rows - work.stored, 0)
+        log.outcome = (
+            FileOutcome.UNCHANGED if (work.rows or work.sql_rows) and not work.stored else FileOutcome.OK
+        )
         result.files.append(
             FileResult(parsed.name, log.outcome, work.station.code if work.station else None, log.lines,
                        log.parsed, log.stored, log.unchanged, 0, 0, [], log.pk)
@@ -786,9 +853,9 @@ def _finish_log(work: _FileWork, result: BatchResult) -> None:
     } | work.rejected_lines
     conflict_lines = {i.line for i in work.extra if i.code == "conflict"}
     file_level_error = any(i.severity == "error" and i.line == 0 for i in issues)
-    unchanged = len(work.rows) - work.stored - work.conflicts
+    unchanged = len(work.rows) + work.sql_rows - work.stored - work.conflicts
     log.lines = parsed.data_lines
-    log.parsed = len(parsed.readings)
+    log.parsed = len(parsed.readings) + work.sql_rows
     log.stored = work.stored
     log.unchanged = max(unchanged, 0)
     log.conflicts = work.conflicts
