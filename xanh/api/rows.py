@@ -38,26 +38,25 @@ from rest_framework import serializers as drf_serializers
 
 from xanh.api.serializers import ChoiceLabel
 
-#: DRF fields whose representation of a database value is that value itself (int, float, str, bool, id, JSON)
-#: (exact types: a subclass may represent differently and then goes through its own ``to_representation``)
-_PASS_THROUGH = frozenset(
-    {
-        drf_fields.IntegerField,
-        drf_fields.FloatField,
-        drf_fields.CharField,
-        drf_fields.SlugField,
-        drf_fields.BooleanField,
-        drf_fields.JSONField,
-        drf_fields.ReadOnlyField,
-        drf_relations.PrimaryKeyRelatedField,
-    }
-)
+#: DRF fields whose representation of a database value is a builtin conversion (cheap) or the value itself (None: ids,
+#: JSON, booleans). Exact types: a subclass may represent differently and goes through its own ``to_representation``.
+_PLAIN: dict[type[Any], Callable[[Any], Any] | None] = {
+    drf_fields.IntegerField: int,
+    drf_fields.FloatField: float,
+    drf_fields.CharField: str,
+    drf_fields.SlugField: str,
+    drf_fields.BooleanField: None,
+    drf_fields.JSONField: None,
+    drf_fields.ReadOnlyField: None,
+    drf_relations.PrimaryKeyRelatedField: None,
+}
 
 
 def _converter(serializer_field: drf_fields.Field) -> Callable[[Any], Any] | None:  # type: ignore[type-arg]
-    """None when the database value is already the representation, else the field's ``to_representation``."""
-    if type(serializer_field) in _PASS_THROUGH:
-        return None
+    """The conversion DRF applies to a non-null value of this field (None: the value itself)."""
+    kind = type(serializer_field)
+    if kind in _PLAIN and not (kind is drf_fields.JSONField and serializer_field.binary):  # type: ignore[attr-defined]
+        return _PLAIN[kind]
     return serializer_field.to_representation
 
 
