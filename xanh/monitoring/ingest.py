@@ -21,6 +21,7 @@ import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -565,6 +566,34 @@ def _ingest(
     result = BatchResult(batch_id=batch.pk)
     parse_now = now or local_now()
     root = archive_root()
+    cleanup: list[Future[None]] = []
+    try:
+        _run_chunks(files, batch, result, registry, allowed_station, parse_now, root, progress, cleanup)
+    finally:
+        for job in cleanup:  # the inbox is clean when ingest returns (a failed removal is raised here)
+            job.result()
+    totals = result.totals
+    IngestBatch.objects.filter(pk=batch.pk).update(
+        finished_at=timezone.now(),
+        files=totals["files"],
+        readings=totals["lines"],
+        stored=totals["stored"],
+        rejected=totals["rejected"],
+    )
+    return result
+
+
+def _run_chunks(
+    files: Iterable[FileInput],
+    batch: IngestBatch,
+    result: BatchResult,
+    registry: Registry,
+    allowed_station: Callable[[Station], bool] | None,
+    parse_now: dt.datetime,
+    root: Path,
+    progress: Callable[[int], None] | None,
+    cleanup: list[Future[None]],
+) -> None:
     for chunk_number, chunk in enumerate(_chunks(files), start=1):
         if (
             SQL_CSV
@@ -587,22 +616,15 @@ def _ingest(
                     )
             except _UsePythonPath:
                 pass
-            else:
+            else:  # committed: the inbox copies can go (their bytes are in the archive)
+                _remove_later(chunk, cleanup)
                 if progress is not None:
                     progress(len(chunk))
                 continue
         _chunk(chunk, chunk_number, batch, result, registry, allowed_station, parse_now, root, sql=False)
+        _remove_later(chunk, cleanup)
         if progress is not None:
             progress(len(chunk))
-    totals = result.totals
-    IngestBatch.objects.filter(pk=batch.pk).update(
-        finished_at=timezone.now(),
-        files=totals["files"],
-        readings=totals["lines"],
-        stored=totals["stored"],
-        rejected=totals["rejected"],
-    )
-    return result
 
 
 def _chunk(
@@ -743,9 +765,22 @@ def _chunk(
             _save_logs(logs)
         if written is not None:  # the raw bytes are on disk before the logs pointing at them are committed
             rawarchive.sync_file(written)
-    for work in works:  # stored and logged: the inbox copy can go (its bytes are in the archive)
-        if work.input.source_path is not None:
-            work.input.source_path.unlink(missing_ok=True)
+
+
+_REMOVER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xanh-inbox-cleanup")
+
+
+def _remove_files(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def _remove_later(chunk: list[FileInput], cleanup: list[Future[None]]) -> None:
+    """Once a chunk is committed its inbox files can go. Removing 5,000 files is system calls only, so a thread does
+    it while the next chunk is parsed; `ingest` waits for it before returning."""
+    sources = [item.source_path for item in chunk if item.source_path is not None]
+    if sources:
+        cleanup.append(_REMOVER.submit(_remove_files, sources))
 
 
 class _UsePythonPath(Exception):
