@@ -253,3 +253,20 @@ def test_csv_read_by_the_database_matches_the_python_path(
     if connection.vendor == "postgresql":  # the well-formed lines; the others went through the Python parser
         assert read_by_database[-1] == by_database
         assert copied[-1] == (text is TIDY_CSV)  # COPY reads a tidy file; the other is split line by line
+
+
+def test_admin_shows_the_archived_raw_file(stations, make_files, client) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from tests.factories import AdminFactory
+
+    files = make_files("ambient", DAY)[:2]
+    ingest(files)
+    log = IngestedFile.objects.get(name=files[1].name)
+    client.force_login(AdminFactory())
+    response = client.get(reverse("admin:monitoring_ingestedfile_change", args=[log.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "nội dung tệp gốc" in page.lower() or "Nội dung tệp gốc" in page
+    first_line = files[1].content.decode().splitlines()[0].split("\t")
+    assert all(part in page for part in first_line)

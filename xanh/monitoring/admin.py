@@ -10,7 +10,10 @@ from django.http import HttpRequest
 from xanh.accounts import permissions
 from xanh.core.admin import ReadableByStaffAdmin, _role
 
+from .ingest import raw_content
 from .models import ExceedanceEvent, Facility, IngestedFile, QaFlag, Station, StationParameter
+
+RAW_PREVIEW_BYTES = 20_000
 
 
 class UnitScopedAdmin(ReadableByStaffAdmin):
@@ -80,7 +83,19 @@ class IngestedFileAdmin(ReadableByStaffAdmin):
     list_display = ("name", "station", "received_at", "lines", "stored", "rejected", "outcome")
     list_filter = ("outcome", "kind")
     search_fields = ("name", "sha256")
-    readonly_fields = [f.name for f in IngestedFile._meta.fields]
+    readonly_fields = [*(f.name for f in IngestedFile._meta.fields), "raw_file"]
+
+    @admin.display(description="nội dung tệp gốc")
+    def raw_file(self, obj: IngestedFile) -> str:
+        """The archived bytes (a member of the chunk's tar), for audit; long files are cut."""
+        try:
+            content = raw_content(obj)
+        except OSError as exc:
+            return f"không đọc được bản lưu: {exc}"
+        text = content[:RAW_PREVIEW_BYTES].decode("utf-8", "replace")
+        if len(content) > RAW_PREVIEW_BYTES:
+            text += f"\n… (còn {len(content) - RAW_PREVIEW_BYTES} byte)"
+        return text
 
 
 @admin.register(ExceedanceEvent)
