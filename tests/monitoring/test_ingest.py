@@ -270,3 +270,35 @@ def test_admin_shows_the_archived_raw_file(stations, make_files, client) -> None
     assert "nội dung tệp gốc" in page.lower() or "Nội dung tệp gốc" in page
     first_line = files[1].content.decode().splitlines()[0].split("\t")
     assert all(part in page for part in first_line)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_folder_ingestion_outside_a_transaction(stations, make_files, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Outside a transaction (the command line, a job) PostgreSQL stores chunk n while chunk n + 1 is parsed; the
+    result is the same as chunk after chunk."""
+    import xanh.monitoring.ingest as ingest_module
+    from xanh.monitoring.services import files_from_directory
+
+    from django.db import connection
+
+    monkeypatch.setattr(ingest_module, "CHUNK_FILES", 10)
+    pipelined: list[bool] = []
+    run = ingest_module._run_pipelined
+    monkeypatch.setattr(ingest_module, "_run_pipelined", lambda *a: pipelined.append(True) or run(*a))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    files = make_files("ambient", DAY)[:35]
+    for f in files:
+        (inbox / f.name).write_bytes(f.content)
+    seen: list[int] = []
+    batch, _ = ingest_files(
+        user=None, files=files_from_directory(inbox), process=False, now=NOW, progress=seen.append
+    )
+    assert seen == [10, 10, 10, 5] and list(inbox.iterdir()) == []
+    assert batch.totals["stored"] == 35 * 8 and Measurement.objects.count() == 35 * 8
+    assert [f.name for f in batch.files] == [f.name for f in files]
+    assert IngestedFile.objects.count() == 35 and DirtyHour.objects.count() == 3
+    assert raw_content(IngestedFile.objects.get(name=files[-1].name)) == files[-1].content
+    again, _ = ingest_files(user=None, files=files[:12], process=False, now=NOW)
+    assert again.totals["stored"] == 0 and again.totals["unchanged"] == 12 * 8
+    assert pipelined == ([True, True] if connection.vendor == "postgresql" else [])

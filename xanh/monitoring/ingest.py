@@ -42,6 +42,7 @@ MAX_PROBLEMS_PER_FILE = 200
 CHUNK_FILES = 5000
 CHUNK_READINGS = 250_000
 SQL_CSV = True  # PostgreSQL reads the well-formed lines of a CSV file set-based (csvsql.py)
+PIPELINE = True  # PostgreSQL outside a transaction: store chunk n while parsing chunk n + 1 (see _STORER)
 
 
 def archive_root() -> Path:
@@ -594,6 +595,9 @@ def _run_chunks(
     progress: Callable[[int], None] | None,
     cleanup: list[Future[None]],
 ) -> None:
+    if PIPELINE and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        _run_pipelined(files, batch, result, registry, allowed_station, parse_now, root, progress, cleanup)
+        return
     for chunk_number, chunk in enumerate(_chunks(files), start=1):
         if (
             SQL_CSV
@@ -641,6 +645,30 @@ def _chunk(
 ) -> None:
     """One chunk, one transaction. With `sql` (PostgreSQL, one CSV file) the database parses the well-formed lines
     (csvsql.py) and only the others go through the Python parser; raises _UsePythonPath when that cannot be exact."""
+    prepared = _prepare(chunk, chunk_number, batch, registry, allowed_station, parse_now, root, sql=sql)
+    _store(prepared, batch, result)
+
+
+@dataclass(slots=True)
+class _Prepared:
+    works: list[_FileWork]
+    stage: csvsql.CsvStage | None
+    received: dt.datetime
+    written: Path | None
+
+
+def _prepare(
+    chunk: list[FileInput],
+    chunk_number: int,
+    batch: IngestBatch,
+    registry: Registry,
+    allowed_station: Callable[[Station], bool] | None,
+    parse_now: dt.datetime,
+    root: Path,
+    *,
+    sql: bool,
+) -> _Prepared:
+    """Everything of a chunk before its transaction: parse, look up, convert, write the raw archive."""
     received = timezone.now()
     to_db_time = _TimeText()
     works: list[_FileWork] = []
@@ -686,6 +714,12 @@ def _chunk(
         works[0].hours |= stage.hours()
     tar_name = f"{received:%Y/%m/%d}/{batch.pk}-{chunk_number:04d}-{received:%H%M%S}.tar"
     written = _archive(works, root, tar_name, known_raw, int(received.timestamp()))
+    return _Prepared(works, stage, received, written)
+
+
+def _store(prepared: _Prepared, batch: IngestBatch, result: BatchResult) -> None:
+    """The chunk's transaction: file logs, measurements, conflicts, dirty hours (uses this thread's connection)."""
+    works, stage, received, written = prepared.works, prepared.stage, prepared.received, prepared.written
     with transaction.atomic():
         logs = [
             _LogRow(
@@ -768,6 +802,65 @@ def _chunk(
 
 
 _REMOVER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xanh-inbox-cleanup")
+# On PostgreSQL, outside a transaction, the transaction of chunk n runs in this thread (with its own connection)
+# while the main thread parses chunk n + 1: the client waits for the server during COPY and commit, and the
+# Python work of the next chunk fills that wait. Chunks are still stored one after the other, in order.
+_STORER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xanh-ingest-store")
+
+
+def _run_pipelined(
+    files: Iterable[FileInput],
+    batch: IngestBatch,
+    result: BatchResult,
+    registry: Registry,
+    allowed_station: Callable[[Station], bool] | None,
+    parse_now: dt.datetime,
+    root: Path,
+    progress: Callable[[int], None] | None,
+    cleanup: list[Future[None]],
+) -> None:
+    pending: tuple[Future[None], list[FileInput]] | None = None
+
+    def finish_pending() -> None:
+        nonlocal pending
+        if pending is not None:
+            job, stored_chunk = pending
+            pending = None
+            job.result()  # an error of the store is raised here, before anything else is stored
+            _remove_later(stored_chunk, cleanup)
+            if progress is not None:
+                progress(len(stored_chunk))
+
+    try:
+        for chunk_number, chunk in enumerate(_chunks(files), start=1):
+            if SQL_CSV and len(chunk) == 1 and chunk[0].name.lower().endswith(".csv"):
+                finish_pending()  # the database path runs in this thread's connection, after what came before
+                try:
+                    with transaction.atomic():
+                        _chunk(chunk, chunk_number, batch, result, registry, allowed_station, parse_now, root,
+                               sql=True)  # fmt: skip
+                except _UsePythonPath:
+                    pass
+                else:
+                    _remove_later(chunk, cleanup)
+                    if progress is not None:
+                        progress(len(chunk))
+                    continue
+            prepared = _prepare(
+                chunk, chunk_number, batch, registry, allowed_station, parse_now, root, sql=False
+            )
+            finish_pending()
+            pending = (_STORER.submit(_store, prepared, batch, result), chunk)
+        finish_pending()
+    finally:
+        if pending is not None:  # an error in this thread: let the store in flight end before returning
+            pending[0].exception()
+        _STORER.submit(_close_connection).result()
+
+
+def _close_connection() -> None:
+    """Close the calling thread's database connection (the store thread's, when submitted to it)."""
+    connection.close()
 
 
 def _remove_files(paths: list[Path]) -> None:
