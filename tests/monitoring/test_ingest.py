@@ -276,10 +276,10 @@ def test_admin_shows_the_archived_raw_file(stations, make_files, client) -> None
 def test_folder_ingestion_outside_a_transaction(stations, make_files, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Outside a transaction (the command line, a job) PostgreSQL stores chunk n while chunk n + 1 is parsed; the
     result is the same as chunk after chunk."""
+    from django.db import connection
+
     import xanh.monitoring.ingest as ingest_module
     from xanh.monitoring.services import files_from_directory
-
-    from django.db import connection
 
     monkeypatch.setattr(ingest_module, "CHUNK_FILES", 10)
     pipelined: list[bool] = []
