@@ -78,6 +78,19 @@ def test_value_filters(client, world):
     )
 
 
+def test_updated_since_takes_any_iso_offset_and_refuses_instants_off_the_calendar(client, world):
+    base = "/api/v1/indicator-values?updated_since="
+    # schemathesis found these: Python accepts offsets up to ±23:59, PostgreSQL only ±15:59
+    assert client.get(base + "5385-10-31T12:09:05%2B22:41").status_code == 200
+    assert len(_results(client.get(base + "2000-01-01T00:00:00-23:59"))) == 1
+    for instant in ("0001-01-01T00:00:00%2B05:00", "9999-12-31T23:59:59-05:00"):
+        off = client.get(base + instant)
+        assert off.status_code == 400 and off.json()["errors"][0] == {
+            "field": "updated_since",
+            "message": "Thời điểm nằm ngoài phạm vi cho phép.",
+        }
+
+
 def test_pagination_ordering_and_field_selection(client, world):
     from tests.factories import IndicatorValueFactory
 

@@ -4,6 +4,7 @@ finds no server error, no undocumented status code or content type and no respon
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import schemathesis
@@ -51,11 +52,9 @@ def test_schema_is_valid_openapi_and_declares_errors(client):
 
 def test_docs_are_served_offline(client):
     page = client.get("/api/v1/docs/").content.decode()
-    assert (
-        "swagger-ui" in page.lower()
-        and "cdn" not in page.lower()
-        and "/static/drf_spectacular_sidecar/" in page
-    )
+    assert "swagger-ui" in page.lower() and "/static/drf_spectacular_sidecar/" in page
+    # nothing loaded from elsewhere (the page carries a random CSRF token, so no substring test for "cdn")
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page), page
     assert client.get("/api/v1/redoc/").status_code == 200
 
 

@@ -35,6 +35,25 @@ class IdField(forms.IntegerField):
         super().__init__(*args, **kwargs)
 
 
+class UtcDateTimeField(filters.fields.IsoDateTimeField):
+    """An ISO 8601 instant, handed to the database in UTC. Python accepts offsets up to ±23:59 that PostgreSQL
+    refuses (±15:59 at most), and an instant near year 1 or 9999 can fall outside the calendar once shifted: both
+    are a 400 naming the parameter, never a database error."""
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError(_("Thời điểm nằm ngoài phạm vi cho phép."), code="invalid") from None
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
 class IdFilter(filters.NumberFilter):
     field_class = IdField
@@ -201,7 +220,7 @@ class IndicatorValueFilter(filters.FilterSet):
     agency = IdFilter(field_name="agency_id")
     status = filters.ChoiceFilter(choices=ValueStatus.choices)
     source = filters.ChoiceFilter(choices=ValueSource.choices)
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = UtcDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text=_("Chỉ giá trị thay đổi từ thời điểm này (ISO 8601) — để đồng bộ dần."),
