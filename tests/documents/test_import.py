@@ -12,31 +12,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from tests.documents.conftest import CORPUS, LAM_SON
 from tests.factories import PASSWORD, AdminUnitFactory, CoordinatorFactory, ReporterFactory, UserFactory
 from xanh.core.errors import ValidationFailed
 from xanh.documents import import_services
 from xanh.documents.models import Document, ImportStatus, PlanImport
 from xanh.plans.models import Plan, PlanStatus, TaskAssignment
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
-LAM_SON = (CORPUS / "ke_hoach_lam_son.txt").read_bytes()
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def unit():  # type: ignore[no-untyped-def]
-    return AdminUnitFactory(name="Lâm Sơn")
-
-
-@pytest.fixture
-def coordinator(unit):  # type: ignore[no-untyped-def]
-    return CoordinatorFactory(admin_unit=unit)
+def _uploads(media):  # type: ignore[no-untyped-def]
+    """Every test here stores uploads under a temporary MEDIA_ROOT."""
 
 
 def _imported(user, unit):  # type: ignore[no-untyped-def]

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import copy
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from tests.documents.conftest import LAM_SON
 from tests.factories import PASSWORD, AdminUnitFactory, CoordinatorFactory, ReporterFactory
 from xanh.agencies.matching import AgencyMatcher, load_default_entries
 from xanh.agencies.models import Agency
@@ -22,8 +22,6 @@ from xanh.documents.agency_choices import mention_key, rank_candidates, unresolv
 from xanh.documents.models import Document, DocumentReference, PlanImport
 from xanh.plans.models import Plan, TaskAssignment
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
-LAM_SON = (CORPUS / "ke_hoach_lam_son.txt").read_bytes()
 KHUYEN_NONG = "Trung tâm Khuyến nông tỉnh"
 KHUYEN_NONG_TASK = "Phần III.III.3"
 
@@ -31,18 +29,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def unit():  # type: ignore[no-untyped-def]
-    return AdminUnitFactory(name="Lâm Sơn")
-
-
-@pytest.fixture
-def coordinator(unit):  # type: ignore[no-untyped-def]
-    return CoordinatorFactory(admin_unit=unit)
+def _uploads(media):  # type: ignore[no-untyped-def]
+    """Every test here stores uploads under a temporary MEDIA_ROOT."""
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ an audit record. Nothing reaches the live plan tables before ``publish_import``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -29,6 +30,7 @@ from xanh.plans import services as plan_services
 from xanh.plans.models import Pillar, Plan, PlanStatus
 
 __all__ = [
+    "check_references",
     "create_import",
     "discard_import",
     "find_duplicates",
@@ -77,12 +79,15 @@ _REFERENCE_SOURCE = "Văn bản dẫn chiếu"
 _ABBREVIATION_SOURCE = "Từ viết tắt"
 
 
-def _check_references(references: Any, problems: list[Problem]) -> None:
+def check_references(references: Any, problems: list[Problem], *, rows: Sequence[int] | None = None) -> None:
+    """Validate the cited documents of a draft. ``rows`` gives the row number each reference has on the page (the
+    review table also holds removed and empty rows); by default rows are counted from 1."""
     if not isinstance(references, list):
         problems.append(Problem("Danh sách văn bản dẫn chiếu không hợp lệ.", source=_REFERENCE_SOURCE))
         return
     seen: dict[str, int] = {}
-    for row, ref in enumerate(references, start=1):
+    for index, ref in enumerate(references):
+        row = rows[index] if rows is not None else index + 1
         if not isinstance(ref, dict):
             problems.append(Problem("Văn bản dẫn chiếu không hợp lệ.", row=row, source=_REFERENCE_SOURCE))
             continue
@@ -326,7 +331,7 @@ def update_draft(
         for i, task in enumerate(draft.get("tasks", []), start=1):
             if not str(task.get("text", "")).strip():
                 problems.append(Problem("Nhiệm vụ không có nội dung.", row=i, column="text"))
-        _check_references(draft.get("references", []), problems)
+        check_references(draft.get("references", []), problems)
         _check_abbreviations(draft.get("abbreviations", {}), problems)
         _check_decisions(draft.get("agency_decisions") or {}, admin_unit or plan_import.admin_unit, problems)
     if admin_unit is not None and not permissions.coordinates_unit(user, admin_unit):

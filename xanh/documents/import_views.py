@@ -449,42 +449,28 @@ def _references_from_post(post: Any, new: dict[str, Any], problems: list[Problem
     Errors name the row as shown on the page (the new row is the last one)."""
     if post.get("r-rows") is None:
         return
-    source = "Văn bản dẫn chiếu"
     existing = new.get("references", [])
-    references = []
-    seen: dict[str, int] = {}
+    references: list[dict[str, Any]] = []
+    page_rows: list[int] = []
     for row, (index, ref) in enumerate([*enumerate(existing), (None, None)], start=1):
         prefix = "r-new" if index is None else f"r-{index}"
         if ref is not None and f"{prefix}-number" not in post:
             references.append(ref)
+            page_rows.append(row)
             continue
         if post.get(f"{prefix}-delete"):
             continue
         fields = _reference_fields(post, prefix, problems, row)
         if ref is None and not any(fields.values()):
             continue  # the empty "add" row
-        number = fields["number"]
-        if not number:
-            problems.append(
-                Problem("Hãy nhập số, ký hiệu của văn bản.", row=row, column="số, ký hiệu", source=source)
-            )
-        elif number.casefold() in seen:
-            problems.append(
-                Problem(
-                    f"Văn bản «{number}» đã có ở dòng {seen[number.casefold()]}.",
-                    row=row,
-                    column="số, ký hiệu",
-                    source=source,
-                )
-            )
-        else:
-            seen[number.casefold()] = row
         if ref is None:
             references.append({**fields, "span": None, "edited": True})
         elif any(ref.get(k) != v for k, v in fields.items()):
             references.append({**ref, **fields, "edited": True})
         else:
             references.append(ref)
+        page_rows.append(row)
+    import_services.check_references(references, problems, rows=page_rows)
     new["references"] = references
 
 
