@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from xanh.api import views, views_more
+from xanh.api import submissions, views, views_more
 
 app_name = "api"
 
@@ -18,6 +18,7 @@ router.register("tasks", views.TaskViewSet, basename="task")
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("indicator-values", views.IndicatorValueViewSet, basename="indicator-value")
 router.register("task-reports", views_more.TaskReportViewSet, basename="task-report")
+router.register("submissions", submissions.SubmissionViewSet, basename="submission")
 router.register("assessments", views_more.AssessmentViewSet, basename="assessment")
 
 urlpatterns = [

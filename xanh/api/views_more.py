@@ -78,6 +78,7 @@ class TaskReportPatchSerializer(serializers.Serializer):  # type: ignore[type-ar
 
 class TaskReportFilter(filters.FilterSet):
     task = IdFilter(field_name="task_id")
+    submission = IdFilter(field_name="submission_id")
     plan = IdFilter(field_name="submission__round__plan_id")
     agency = IdFilter(field_name="submission__agency_id")
     period = filters.CharFilter(field_name="submission__round__period")
