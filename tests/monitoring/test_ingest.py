@@ -255,6 +255,114 @@ def test_csv_read_by_the_database_matches_the_python_path(
         assert copied[-1] == (text is TIDY_CSV)  # COPY reads a tidy file; the other is split line by line
 
 
+# No key twice among the lines the database can read: they go straight into the table by COPY (csvsql.CsvDirect);
+# the others (a decimal comma, an unknown station, a future time, a bad status, a missing unit, spaces, a wrong field
+# count, an unregistered parameter) go through the Python parser. No partition exists yet for these months.
+CLEAN_CSV = (
+    "station,parameter,time,value,unit,status\n"
+    "KK01,PM10,2025-03-10 10:05,40,ug/m3,00\n"
+    'KK01,"PM2,5",2025-03-10 10:05,"20,5",ug/m3,00\n'
+    'KK01,"PM2,5",2025-03-10 10:10,21.5,ug/m3,01\n'
+    "KK01,CO,20250310101000,1.2,mg/m3,00\n"
+    "KK01,CO,10/03/2025 10:15,-0.25,mg/m3,02\n"
+    "\n"
+    "KK09,PM10,2025-03-10 10:05,40,ug/m3,00\n"
+    "KK01,O3,2025-03-10 10:05,40,,00\n"
+    "KK01,O3,2025-03-10 10:10,40,ug/m3,07\n"
+    "KK01,O3,2030-03-10 10:10,40,ug/m3,00\n"
+    "kk01,SO2,2025-03-10 10:15,12, ug/m3 ,00\n"
+    "KK01,NO2,2025-03-10 10:20,1,5,ug/m3,00\n"
+    "KK01,PM10,2025-03-10 10:10,1e1,ug/m3,00\n"
+    "OK01,Dust,2025-03-10 10:10,12.5,mg/Nm3,00\n"
+    "KK01,NO2,2025-03-01 00:00,13,ug/m3,00\n"
+    "KK01,NO2,2025-02-28 23:55,12,ug/m3,00\n"
+)
+# Other column order and delimiter, no line left to Python.
+REORDERED_CSV = (
+    "thời gian;trạm;giá trị;thông số;trạng thái;đơn vị\n"
+    "2025-03-10 10:05;KK01;40;PM10;00;ug/m3\n"
+    '2025-03-10 10:05;KK01;"20.5";"PM2,5";00;ug/m3\n'
+    "2025-03-10 10:10;KK01;1.5;CO;01;mg/m3\n"
+)
+# The Python parser keeps a line (decimal comma) whose key the database also reads: the whole file goes to Python.
+COLLIDING_CSV = 'KK01,PM10,2025-03-10 10:05,40,ug/m3,00\nKK01,PM10,2025-03-10 10:05,"40,5",ug/m3,00\n'
+# A quoted field over two lines: only Python can number the lines.
+MULTILINE_CSV = 'KK01,PM10,2025-03-10 10:05,40,ug/m3,00\nKK01,"PM\n10",2025-03-10 10:10,40,ug/m3,00\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "resend", "direct", "expected_stored"),
+    [
+        (CLEAN_CSV, None, 6, 11),
+        (CLEAN_CSV, "first", None, 0),
+        (CLEAN_CSV, "last", None, 10),
+        (REORDERED_CSV, None, 3, 3),
+        (
+            "".join(CLEAN_CSV.splitlines(keepends=True)[k] for k in (1, 3, 4)),
+            None,
+            3,
+            3,
+        ),  # no header, no rest
+        (COLLIDING_CSV, None, 1, 1),
+        (MULTILINE_CSV, None, None, 1),
+    ],
+)
+def test_csv_copied_straight_in_matches_the_python_path(
+    stations, monkeypatch, text, resend, direct, expected_stored
+) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL a CSV file with no repeated key is COPied straight into the table when no stored key is in the
+    way; results, messages, stored values and dirty hours are those of the Python path. A re-sent file (its first or
+    only its last reading stored with another value) falls back to the staged path."""
+    import xanh.monitoring.ingest as ingest_module
+    from xanh.monitoring import csvsql
+
+    good = [line for line in text.splitlines() if line.startswith("KK01,NO2,2025-02-28")]
+
+    def run(sql: bool):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(ingest_module, "SQL_CSV", sql)
+        if resend == "first":
+            first = text.replace(",40,ug/m3,00\n", ",39,ug/m3,00\n", 1)
+            ingest([FileInput("dau.csv", first.encode())])
+        elif resend == "last":  # only the last line is stored: the COPY meets it at its end
+            ingest([FileInput("dau.csv", good[0].replace(",12,", ",11,").encode())])
+        batch, _ = ingest([FileInput("xuat.csv", text.encode())])
+        result = batch.files[0]
+        stored = sorted(
+            Measurement.objects.values_list("sensor__code", "time", "value", "status", "file__name")
+        )
+        hours = sorted(DirtyHour.objects.values_list("station_id", "hour"))
+        Measurement.objects.all().delete()
+        DirtyHour.objects.all().delete()
+        fields = (result.outcome, result.lines, result.parsed, result.stored, result.unchanged, result.conflicts,
+                  result.rejected, result.problems)  # fmt: skip
+        return fields, stored, hours
+
+    from django.db import connection
+
+    loaded: list[int | None] = []
+    load = csvsql.CsvDirect.load
+
+    def spy(*args):  # type: ignore[no-untyped-def]
+        found = load(*args)
+        loaded.append(found.rows if found else None)
+        return found
+
+    monkeypatch.setattr(csvsql.CsvDirect, "load", spy)
+    created: list[str] = []
+    ensure = csvsql.ensure_partitions
+    monkeypatch.setattr(csvsql, "ensure_partitions", lambda months: created.extend(ensure(months)) or created)
+    database = run(True)  # first: the February partition does not exist yet
+    python = run(False)
+    assert database == python
+    fields = python[0]
+    assert fields[3] == expected_stored
+    assert not any("rỗng" in problem for problem in fields[7])
+    if connection.vendor == "postgresql":
+        assert loaded[-1] == direct
+        if text is CLEAN_CSV and resend is None:  # the rows waited for the new partition, then one COPY
+            assert created == ["monitoring_measurement_p202502", "monitoring_measurement_p202503"]
+
+
 def test_admin_shows_the_archived_raw_file(stations, make_files, client) -> None:  # type: ignore[no-untyped-def]
     from django.urls import reverse
 

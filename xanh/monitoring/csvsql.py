@@ -9,20 +9,29 @@ distinct one with the same functions as the Python path, then the database joins
 with file, line and field. Whatever cannot be made exact this way (an encoding guess, a quoted field spanning lines,
 a header Python would reject, a reading Python keeps that collides with one the database keeps) makes the caller
 redo the whole file in Python (`CsvStage.build` returns None or `collides` is true).
+
+The common case goes faster (`CsvDirect`): a file with no duplicate key whose readings meet no stored key. Python's
+csv module splits the lines, the same rules pick the lines the database would read (distinct triples and times are
+resolved once each), and those rows are streamed by COPY straight into monitoring_measurement while the next lines
+are read, so the server's insert overlaps the client's parsing. No staging table, no ON CONFLICT: the unique key is
+the check. If the COPY meets a stored key (a re-sent or overlapping file), or the file repeats a key, or a line spans
+several lines, everything of that attempt is rolled back to a savepoint and `CsvStage` takes over.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from django.db import connection
 
 from . import fileformat
-from .partitions import ensure_partitions
+from .partitions import ensure_partitions, partition_name
 from .timeutil import aware
 from .units import normalise_unit
 
@@ -34,25 +43,20 @@ def _hour_label(naive: dt.datetime) -> dt.datetime:
     return aware(floor if floor == naive else floor + dt.timedelta(hours=1))
 
 
-class CsvStage:
-    """The lines of one CSV file staged in temporary tables of the current transaction."""
+@dataclass(slots=True)
+class _Layout:
+    """What both database paths need to know of a file before reading its lines; None when only Python can be exact
+    (an encoding guess, NUL bytes, bare carriage returns, an empty first line, a header Python would reject)."""
 
-    def __init__(self, cursor: Any, rows: int, rest_text: str, encoding: str) -> None:
-        self.cursor = cursor
-        self.rows = rows  # lines read by the database (in monitoring_csv_good)
-        self.rest_text = rest_text  # the other lines at their line numbers (blank elsewhere), for parse_csv
-        self.encoding = encoding
-        self.stored = 0
-        self.months: set[tuple[int, int]] = set()  # of the times read (a superset of the stored months)
+    text: str  # decoded, CRLF turned into LF
+    encoding: str
+    first: str
+    delimiter: str
+    order: list[int]  # positions of station, parameter, time, value, unit, status
+    header: bool
 
     @classmethod
-    def build(
-        cls,
-        content: bytes,
-        now: dt.datetime,
-        registry: Any,
-        allowed: Callable[[Any], bool] | None,
-    ) -> CsvStage | None:
+    def read(cls, content: bytes) -> _Layout | None:
         text, encoding, guessed = fileformat.decode(content)
         if guessed or "\x00" in text:
             return None
@@ -74,6 +78,72 @@ class CsvStage:
                 return None
             order = [names.index(c) for c in fileformat._CSV_COLUMNS]
             header = True
+        return cls(text, encoding, first, delimiter, list(order), header)
+
+
+def _resolve_triple(
+    station_raw: str, symbol_raw: str, unit_raw: str, registry: Any, allowed: Callable[[Any], bool] | None
+) -> tuple[int, int, float] | None:
+    """(sensor id, station id, unit factor) of a station/parameter/unit triple, or None when Python must read the
+    line (surrounding spaces, unknown station or parameter, a station the caller may not write, a missing or
+    unconvertible unit)."""
+    # Surrounding spaces: Python's csv module and PostgreSQL's read ` "x"` differently; Python decides.
+    if any(v != v.strip() for v in (station_raw, symbol_raw, unit_raw)) or not symbol_raw:
+        return None
+    station = registry.by_code.get(station_raw.upper())
+    if station is None or (allowed is not None and not allowed(station)):
+        return None
+    code = fileformat.canonical_symbol(symbol_raw)
+    sensor = registry.sensors.get((station.id, code))
+    unit = normalise_unit(unit_raw)
+    if sensor is None or not unit:
+        return None
+    factor: float | str = 1.0
+    if unit != sensor.unit:
+        factor = registry.factor(code, unit, sensor.unit)
+        if isinstance(factor, str):
+            return None
+    return sensor.id, station.id, float(factor)
+
+
+def _read_time(time_raw: str, limit: dt.datetime) -> dt.datetime | None:
+    """The naive local time of a time field, or None when Python must read the line (spaces, no parsable time,
+    a time in the future)."""
+    if time_raw != time_raw.strip():
+        return None
+    moment = fileformat.parse_time(time_raw)
+    if moment is None or moment > limit:
+        return None
+    return moment
+
+
+class CsvStage:
+    """The lines of one CSV file staged in temporary tables of the current transaction."""
+
+    def __init__(self, cursor: Any, rows: int, rest_text: str | None, encoding: str) -> None:
+        self.cursor = cursor
+        self.rows = rows  # lines read by the database (in monitoring_csv_good)
+        # the other lines at their line numbers (blank elsewhere), for parse_csv; None when no line is left
+        self.rest_text = rest_text
+        self.encoding = encoding
+        self.stored = 0
+        self.months: set[tuple[int, int]] = set()  # of the times read (a superset of the stored months)
+        self.file_id: int | None = None  # CsvDirect reserves the file log's id; here _store allocates it
+
+    @classmethod
+    def build(
+        cls,
+        content: bytes,
+        now: dt.datetime,
+        registry: Any,
+        allowed: Callable[[Any], bool] | None,
+    ) -> CsvStage | None:
+        layout = _Layout.read(content)
+        if layout is None:
+            return None
+        text, encoding, first, delimiter, order, header = (
+            layout.text, layout.encoding, layout.first, layout.delimiter, layout.order, layout.header
+        )  # fmt: skip
         si, pi, ti, vi, ui, sti = (k + 1 for k in order)  # column numbers c1 … c6
         lines = text.split("\n")
         raw = connection.cursor().cursor
@@ -87,31 +157,15 @@ class CsvStage:
         )
         keys: list[tuple[str, str, str, int, int, float]] = []
         for station_raw, symbol_raw, unit_raw in raw.fetchall():
-            # Surrounding spaces: Python's csv module and PostgreSQL's read ` "x"` differently; Python decides.
-            if any(v != v.strip() for v in (station_raw, symbol_raw, unit_raw)) or not symbol_raw:
-                continue
-            station = registry.by_code.get(station_raw.upper())
-            if station is None or (allowed is not None and not allowed(station)):
-                continue
-            code = fileformat.canonical_symbol(symbol_raw)
-            sensor = registry.sensors.get((station.id, code))
-            unit = normalise_unit(unit_raw)
-            if sensor is None or not unit:
-                continue
-            factor: float | str = 1.0
-            if unit != sensor.unit:
-                factor = registry.factor(code, unit, sensor.unit)
-                if isinstance(factor, str):
-                    continue
-            keys.append((station_raw, symbol_raw, unit_raw, sensor.id, station.id, factor))
+            resolved = _resolve_triple(station_raw, symbol_raw, unit_raw, registry, allowed)
+            if resolved is not None:
+                keys.append((station_raw, symbol_raw, unit_raw, *resolved))
         raw.execute(f"SELECT DISTINCT c{ti} FROM monitoring_csv_lines WHERE c1 IS NOT NULL")  # noqa: S608
         limit = now + fileformat.DEFAULT_OPTIONS.future_tolerance
         times: list[tuple[str, dt.datetime, dt.datetime]] = []
         for (time_raw,) in raw.fetchall():
-            if time_raw != time_raw.strip():
-                continue
-            moment = fileformat.parse_time(time_raw.strip())
-            if moment is not None and moment <= limit:
+            moment = _read_time(time_raw, limit)
+            if moment is not None:
                 times.append((time_raw, aware(moment), _hour_label(moment)))
         # Only integers 1-6 (column positions) are formatted into the SQL; every value is a parameter.
         good_sql = (
@@ -143,9 +197,10 @@ class CsvStage:
         rest = [""] * len(lines)
         if header:
             rest[0] = first
-        for (n,) in raw.fetchall():
+        left = raw.fetchall()
+        for (n,) in left:
             rest[n - 1] = lines[n - 1]
-        stage = cls(raw, rows, "\n".join(rest), encoding)
+        stage = cls(raw, rows, "\n".join(rest) if left else None, encoding)
         stage.months = {(t.year, t.month) for _, t, _ in times}
         return stage
 
@@ -255,3 +310,227 @@ def _split_lines(raw: Any, text: str, delimiter: str, header: bool) -> bool:
     # A quoted field over several lines: its middle lines would look like rows of their own.
     raw.execute("SELECT coalesce(bool_or(odd), false) FROM monitoring_csv_lines")
     return not raw.fetchone()[0]
+
+
+class _GiveUp(Exception):
+    """The direct path cannot be exact for this file (a repeated key, a record over several lines)."""
+
+
+_DIRECT_CHUNK = 8192  # rows per COPY write: the server inserts one chunk while the next lines are read
+_VALUE = re.compile(_NUMBER[1:-1]).fullmatch
+
+
+class CsvDirect:
+    """A CSV file whose well-formed lines went straight into monitoring_measurement by COPY (see the module text).
+    Same interface as CsvStage for ingest.py; `load` returns None (leaving nothing behind) when CsvStage must decide.
+    """
+
+    def __init__(self, rows: int, rest_text: str | None, encoding: str, file_id: int) -> None:
+        self.rows = rows
+        self.rest_text = rest_text
+        self.encoding = encoding
+        self.file_id: int | None = file_id  # the IngestedFile id the rows carry, reserved before the COPY
+        self.stored = rows
+        self.months: set[tuple[int, int]] = set()
+        self.keys: set[str] = set()  # "sensor\ttime\t" of every row stored
+        self._station_times: dict[int, set[str]] = {}
+        self._hour_of: dict[str, dt.datetime] = {}
+
+    @classmethod
+    def load(
+        cls,
+        content: bytes,
+        now: dt.datetime,
+        registry: Any,
+        allowed: Callable[[Any], bool] | None,
+    ) -> CsvDirect | None:
+        import psycopg
+
+        layout = _Layout.read(content)
+        if layout is None:
+            return None
+        raw = connection.cursor().cursor
+        raw.execute("SELECT nextval(pg_get_serial_sequence('monitoring_ingestedfile', 'id'))")
+        file_id = int(raw.fetchone()[0])
+        raw.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = 'monitoring_measurement'::regclass"
+        )
+        partitions = {name for (name,) in raw.fetchall()}
+        reader = _DirectReader(layout, now, registry, allowed, file_id, partitions)
+        raw.execute("SAVEPOINT monitoring_csv_direct")
+        try:
+            reader.stream(raw)
+            if reader.missing_partition:  # a month without partition: create it, then one COPY of every row
+                raw.execute("ROLLBACK TO SAVEPOINT monitoring_csv_direct")
+                ensure_partitions(reader.months)
+                with raw.copy(_DIRECT_COPY) as copy:
+                    copy.write("".join(reader.out))
+        except (_GiveUp, psycopg.Error):
+            raw.execute("ROLLBACK TO SAVEPOINT monitoring_csv_direct")
+            return None
+        raw.execute("RELEASE SAVEPOINT monitoring_csv_direct")
+        direct = cls(len(reader.out), reader.rest_text(), layout.encoding, file_id)
+        direct.months = reader.months
+        direct.keys = reader.seen
+        direct._station_times = reader.station_times
+        direct._hour_of = reader.hour_of
+        return direct
+
+    def collides(self, rows: list[tuple[int, Any, float, int, int]]) -> bool:
+        """Whether a reading kept by the Python path has the sensor and time of a stored row (its time is the
+        same text: ingest._TimeText formats aware local times the same way)."""
+        keys = self.keys
+        return any(f"{r[0]}\t{r[1]}\t" in keys for r in rows)
+
+    def hours(self) -> set[tuple[int, dt.datetime]]:
+        hour_of = self._hour_of
+        return {(s, hour_of[t]) for s, times in self._station_times.items() for t in times}
+
+    def insert(self, file_id: int) -> int:
+        assert file_id == self.file_id  # the rows are stored already, with this file id
+        return self.stored
+
+    def conflicts(self, file_id: int) -> list[tuple[int, int, float, float, int | None]]:
+        return []  # the COPY met no stored key, or it would have failed
+
+
+_DIRECT_COPY = "COPY monitoring_measurement (sensor_id, time, value, status, file_id) FROM STDIN"
+
+
+class _DirectReader:
+    """The line loop of CsvDirect: rows in COPY text format (`out`), the other line numbers (`rest`)."""
+
+    def __init__(
+        self,
+        layout: _Layout,
+        now: dt.datetime,
+        registry: Any,
+        allowed: Callable[[Any], bool] | None,
+        file_id: int,
+        partitions: set[str],
+    ) -> None:
+        self.layout = layout
+        self.limit = now + fileformat.DEFAULT_OPTIONS.future_tolerance
+        self.registry = registry
+        self.allowed = allowed
+        self.partitions = partitions
+        self.suffix = {code: f"\t{int(code)}\t{file_id}\n" for code in ("00", "01", "02")}
+        self.lines = layout.text.split("\n")
+        self.out: list[str] = []
+        self.rest: list[int] = []
+        self.seen: set[str] = set()
+        self.months: set[tuple[int, int]] = set()
+        self.missing_partition = False
+        self.station_times: dict[int, set[str]] = {}
+        self.hour_of: dict[str, dt.datetime] = {}
+        # triple -> ("sensor\t", set of the station's times, factor or None for 1) | False (Python reads it)
+        self.triples: dict[tuple[str, str, str], tuple[str, set[str], float | None] | Literal[False]] = {}
+        # time field -> "aware local time\t" | False
+        self.times: dict[str, str | Literal[False]] = {}
+
+    def triple(self, key: tuple[str, str, str]) -> tuple[str, set[str], float | None] | Literal[False]:
+        resolved = _resolve_triple(*key, self.registry, self.allowed)
+        found: tuple[str, set[str], float | None] | Literal[False] = False
+        if resolved is not None:
+            sensor_id, station_id, factor = resolved
+            times = self.station_times.setdefault(station_id, set())
+            found = (f"{sensor_id}\t", times, None if factor == 1.0 else factor)
+        self.triples[key] = found
+        return found
+
+    def time(self, raw: str) -> str | Literal[False]:
+        moment = _read_time(raw, self.limit)
+        found: str | Literal[False] = False
+        if moment is not None:
+            found = aware(moment).isoformat(sep=" ") + "\t"
+            self.hour_of[found] = _hour_label(moment)
+            if (moment.year, moment.month) not in self.months:
+                self.months.add((moment.year, moment.month))
+                if partition_name(moment.year, moment.month) not in self.partitions:
+                    self.missing_partition = True
+        self.times[raw] = found
+        return found
+
+    def stream(self, raw: Any) -> None:
+        """Read every line; the rows go to COPY in chunks while reading, unless a partition is missing (then they
+        are only collected). Raises _GiveUp (or the COPY's error) when the direct path cannot be exact."""
+        layout = self.layout
+        start = 1 if layout.header else 0
+        reader = csv.reader(self.lines[start:] if start else self.lines, delimiter=layout.delimiter)
+        order = layout.order
+        reorder = order != fileformat.DEFAULT_ORDER
+        out, rest, seen = self.out, self.rest, self.seen
+        out_append, rest_append, seen_add = out.append, rest.append, seen.add
+        triples_get, times_get, suffix_get = self.triples.get, self.times.get, self.suffix.get
+        value_ok = _VALUE
+        n = start
+        sent = 0
+        with contextlib.ExitStack() as stack:
+            copy: Any = None
+
+            def send() -> None:
+                nonlocal copy, sent
+                if copy is None:  # opened at the first chunk: a re-sent file is seen before any COPY
+                    if _stored(raw, out[0]):
+                        raise _GiveUp
+                    copy = stack.enter_context(raw.copy(_DIRECT_COPY))
+                copy.write("".join(out[sent:]))
+                sent = len(out)
+
+            try:
+                for row in reader:
+                    n += 1
+                    if len(row) != 6:
+                        if any(c.strip() for c in row):
+                            rest_append(n)
+                        continue
+                    if reorder:
+                        row = [row[k] for k in order]
+                    station, symbol, moment, value, unit, status = row
+                    key = (station, symbol, unit)
+                    sensor = triples_get(key)
+                    if sensor is None:
+                        sensor = self.triple(key)
+                    when = times_get(moment)
+                    if when is None:
+                        when = self.time(moment)
+                    suffix = suffix_get(status)
+                    if not sensor or not when or suffix is None or value_ok(value) is None:
+                        rest_append(n)
+                        continue
+                    prefix = sensor[0] + when
+                    if prefix in seen:  # two lines for one key: CsvStage reports both through Python
+                        raise _GiveUp
+                    seen_add(prefix)
+                    sensor[1].add(when)
+                    factor = sensor[2]
+                    out_append(prefix + (value if factor is None else repr(float(value) * factor)) + suffix)
+                    if len(out) - sent >= _DIRECT_CHUNK and not self.missing_partition:
+                        send()
+            except csv.Error as exc:
+                raise _GiveUp from exc
+            if reader.line_num != n - start:  # a quoted field over several lines
+                raise _GiveUp
+            if sent < len(out) and not self.missing_partition:
+                send()
+
+    def rest_text(self) -> str | None:
+        if not self.rest:
+            return None
+        text = [""] * len(self.lines)
+        if self.layout.header:
+            text[0] = self.layout.first
+        for n in self.rest:
+            text[n - 1] = self.lines[n - 1]
+        return "\n".join(text)
+
+
+def _stored(raw: Any, row: str) -> bool:
+    """Whether the key of this COPY row is stored already (one index probe: a re-sent file is not sent)."""
+    sensor_id, moment = row.split("\t", 2)[:2]
+    raw.execute(
+        "SELECT EXISTS (SELECT 1 FROM monitoring_measurement WHERE sensor_id = %s AND time = %s)",
+        [int(sensor_id), moment],
+    )
+    return bool(raw.fetchone()[0])

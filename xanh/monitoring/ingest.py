@@ -652,7 +652,7 @@ def _chunk(
 @dataclass(slots=True)
 class _Prepared:
     works: list[_FileWork]
-    stage: csvsql.CsvStage | None
+    stage: csvsql.CsvStage | csvsql.CsvDirect | None
     received: dt.datetime
     written: Path | None
 
@@ -672,13 +672,19 @@ def _prepare(
     received = timezone.now()
     to_db_time = _TimeText()
     works: list[_FileWork] = []
-    stage: csvsql.CsvStage | None = None
+    stage: csvsql.CsvStage | csvsql.CsvDirect | None = None
     if sql:
         item = chunk[0]
-        stage = csvsql.CsvStage.build(item.content, parse_now, registry, allowed_station)
+        # The common case (no repeated key, nothing stored in the way) goes straight in; otherwise staged.
+        stage = csvsql.CsvDirect.load(item.content, parse_now, registry, allowed_station)
+        if stage is None:
+            stage = csvsql.CsvStage.build(item.content, parse_now, registry, allowed_station)
         if stage is None:
             raise _UsePythonPath
-        parsed_files = [fileformat.parse_csv(item.name, stage.rest_text, now=parse_now)]
+        if stage.rest_text is None:  # every line was read by the database (the header is not a data line)
+            parsed_files = [fileformat.ParsedFile(name=item.name, kind="csv")]
+        else:
+            parsed_files = [fileformat.parse_csv(item.name, stage.rest_text, now=parse_now)]
         parsed_files[0].data_lines += stage.rows
         parsed_files[0].encoding = stage.encoding
     else:
@@ -738,7 +744,9 @@ def _store(prepared: _Prepared, batch: IngestBatch, result: BatchResult) -> None
         # PostgreSQL: take the ids from the sequence now and insert the logs once, complete, after the load
         # (a second pass of UPDATEs costs more than the load itself). SQLite: insert, load, then update.
         preallocated = connection.vendor == "postgresql"
-        if preallocated:
+        if stage is not None and stage.file_id is not None:  # CsvDirect stored its rows with this id
+            logs[0].pk = stage.file_id
+        elif preallocated:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT nextval(pg_get_serial_sequence('monitoring_ingestedfile', 'id')) "
