@@ -73,3 +73,28 @@ def world(db):  # type: ignore[no-untyped-def]
 
 def bearer(key: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+@pytest.fixture
+def round_world(world):  # type: ignore[no-untyped-def]
+    """``world`` with an open reporting round for 2025 on the published plan: agency A reports a task and the
+    forest-cover indicator, agency B a task of its own. Submissions are still empty (not started)."""
+    import datetime as dt
+
+    from tests.factories import TaskAssignmentFactory
+    from xanh.reporting.services import open_round
+
+    world.indicator.responsible_agency_key = world.agency_a.key
+    world.indicator.save()
+    TaskAssignmentFactory(task__plan=world.published, task__code="B.1", agency=world.agency_b)
+    round = open_round(
+        user=world.coordinator,
+        plan=world.published,
+        period="2025",
+        opens_on=dt.date(2025, 11, 1),
+        due_on=dt.date(2099, 12, 31),
+    )
+    world.round = round
+    world.submission_a = round.submissions.get(agency=world.agency_a)
+    world.submission_b = round.submissions.get(agency=world.agency_b)
+    return world
