@@ -222,6 +222,10 @@ class CsvStage:
         self.cursor.execute("SELECT DISTINCT station_id, hour FROM monitoring_csv_good")
         return {(int(s), h) for s, h in self.cursor.fetchall()}
 
+    def queue_hours(self) -> set[int]:
+        """Queue the dirty hours of the database's lines; returns their stations."""
+        return _queue_hours(self.cursor, self.hours())
+
     def insert(self, file_id: int) -> int:
         """Store the new readings (idempotent: existing keys are left alone); returns how many were stored."""
         if not self.rows:
@@ -387,6 +391,10 @@ class CsvDirect:
         hour_of = self._hour_of
         return {(s, hour_of[t]) for s, times in self._station_times.items() for t in times}
 
+    def queue_hours(self) -> set[int]:
+        """Queue the dirty hours of the stored rows; returns their stations."""
+        return _queue_hours(connection.cursor().cursor, self.hours())
+
     def insert(self, file_id: int) -> int:
         assert file_id == self.file_id  # the rows are stored already, with this file id
         return self.stored
@@ -464,6 +472,8 @@ class _DirectReader:
         out_append, rest_append, seen_add = out.append, rest.append, seen.add
         triples_get, times_get, suffix_get = self.triples.get, self.times.get, self.suffix.get
         value_ok = _VALUE
+        values: dict[str, bool] = {}
+        values_get = values.get
         n = start
         sent = 0
         with contextlib.ExitStack() as stack:
@@ -496,7 +506,10 @@ class _DirectReader:
                     if when is None:
                         when = self.time(moment)
                     suffix = suffix_get(status)
-                    if not sensor or not when or suffix is None or value_ok(value) is None:
+                    number = values_get(value)  # few distinct value texts: the pattern runs once for each
+                    if number is None:
+                        number = values[value] = value_ok(value) is not None
+                    if not sensor or not when or suffix is None or not number:
                         rest_append(n)
                         continue
                     prefix = sensor[0] + when
@@ -524,6 +537,17 @@ class _DirectReader:
         for n in self.rest:
             text[n - 1] = self.lines[n - 1]
         return "\n".join(text)
+
+
+def _queue_hours(raw: Any, hours: set[tuple[int, dt.datetime]]) -> set[int]:
+    """One INSERT for the dirty-hour queue (the ORM's bulk_create builds a model per hour)."""
+    if hours:
+        raw.execute(
+            "INSERT INTO monitoring_dirtyhour (station_id, hour, queued_at) SELECT s, h, statement_timestamp() "
+            "FROM unnest(%s::bigint[], %s::timestamptz[]) AS d(s, h) ON CONFLICT (station_id, hour) DO NOTHING",
+            [[s for s, _ in hours], [h for _, h in hours]],
+        )
+    return {s for s, _ in hours}
 
 
 def _stored(raw: Any, row: str) -> bool:

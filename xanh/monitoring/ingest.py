@@ -716,8 +716,7 @@ def _prepare(
     if stage is not None:
         if stage.collides(works[0].rows):
             raise _UsePythonPath
-        works[0].sql_rows = stage.rows
-        works[0].hours |= stage.hours()
+        works[0].sql_rows = stage.rows  # their dirty hours are queued by the stage (queue_hours)
     tar_name = f"{received:%Y/%m/%d}/{batch.pk}-{chunk_number:04d}-{received:%H%M%S}.tar"
     written = _archive(works, root, tar_name, known_raw, int(received.timestamp()))
     return _Prepared(works, stage, received, written)
@@ -768,6 +767,8 @@ def _store(prepared: _Prepared, batch: IngestBatch, result: BatchResult) -> None
             assert file_id is not None
             stored[file_id] += stage.insert(file_id)
             conflicts += stage.conflicts(file_id)
+            if stored[file_id]:  # as below: a file that stored anything queues the hours it touches
+                result.dirty_stations |= stage.queue_hours()
         by_file = {w.log.pk: w for w in works if w.log is not None}
         names = dict(
             IngestedFile.objects.filter(pk__in={c[4] for c in conflicts if c[4]}).values_list("pk", "name")
