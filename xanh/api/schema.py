@@ -27,7 +27,7 @@ class ErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
         help_text=_(
             "Mã lỗi cho máy: invalid, validation_failed, unknown_field, parse_error, not_authenticated, "
             "authentication_failed, permission_denied, not_found, method_not_allowed, not_acceptable, "
-            "unsupported_media_type, throttled, import_conflicts."
+            "unsupported_media_type, throttled, import_conflicts, edit_conflict."
         )
     )
     message = serializers.CharField(
