@@ -559,6 +559,20 @@ def test_reopen_needs_a_reason_and_unlocks_the_values(world, submitted_ct):
     assert (value.value, value.status) == (1300.0, ValueStatus.APPROVED)
 
 
+def test_reopen_refuses_a_stale_version(world, submitted_ct):
+    approved = services.approve(user=world.coordinator, submission=submitted_ct)
+    with pytest.raises(EditConflict):
+        services.reopen(
+            user=world.coordinator, submission=approved, reason="thử", expected_version=approved.version - 1
+        )
+    approved.refresh_from_db()
+    assert approved.status == SubmissionStatus.APPROVED
+    reopened = services.reopen(
+        user=world.coordinator, submission=approved, reason="thử", expected_version=approved.version
+    )
+    assert reopened.status == SubmissionStatus.RETURNED
+
+
 def test_reopen_only_approved(world, submitted_ct):
     with pytest.raises(ValidationFailed, match="Chỉ mở lại được"):
         services.reopen(user=world.coordinator, submission=submitted_ct, reason="thử")

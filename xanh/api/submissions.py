@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters as filters
-from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _lazy
@@ -414,14 +413,7 @@ class SubmissionViewSet(ReadOnlyViewSet):
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         submission = self.get_object()
         data = self._incoming(ReopenSerializer, request)
-        with transaction.atomic():
-            # reporting.reopen takes no expected version: lock the row, compare, and reopen in the same
-            # transaction (the lock is held until commit, so nobody can change it in between). Permission is
-            # checked first, as the other services do, so that a reporter gets 403 rather than 409.
-            locked = (
-                Submission.objects.select_for_update().select_related("round__plan").get(pk=submission.pk)
-            )
-            if reporting.can_manage_round(request.user, locked.round):
-                reporting._check_version(locked, data["version"])  # the service's own conflict message
-            submission = reporting.reopen(user=request.user, submission=locked, reason=data["reason"])
+        submission = reporting.reopen(
+            user=request.user, submission=submission, reason=data["reason"], expected_version=data["version"]
+        )
         return self._answer(submission)

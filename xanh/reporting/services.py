@@ -1106,11 +1106,14 @@ def approve(
 
 
 @transaction.atomic
-def reopen(*, user: Any, submission: Submission, reason: str) -> Submission:
+def reopen(
+    *, user: Any, submission: Submission, reason: str, expected_version: int | None = None
+) -> Submission:
     """Reopen an approved report so the agency can correct it. A written reason is required; it is kept in the
     audit trail of the report and of every official value it unlocks."""
     submission = _lock(submission)
     _require_manage(user, submission.round)
+    _check_version(submission, expected_version)
     reason = reason.strip()
     if not reason:
         raise ValidationFailed([Problem("Cần ghi lý do mở lại báo cáo đã phê duyệt.", column="Lý do")])

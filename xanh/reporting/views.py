@@ -562,7 +562,10 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             elif action == "reopen":
                 services.reopen(
-                    user=request.user, submission=submission, reason=request.POST.get("reason", "")
+                    user=request.user,
+                    submission=submission,
+                    reason=request.POST.get("reason", ""),
+                    expected_version=expected,
                 )
                 messages.success(request, "Đã mở lại báo cáo; lý do được lưu trong lịch sử.")
             else:
