@@ -209,7 +209,8 @@ def test_csv_read_by_the_database_matches_the_python_path(
     stations, monkeypatch, text, resend, by_database, expected_stored
 ) -> None:  # type: ignore[no-untyped-def]
     """On PostgreSQL the well-formed CSV lines are read set-based (csvsql.py), the others by Python: the results,
-    messages and stored values are those of the Python path (on SQLite both runs take the Python path)."""
+    messages and stored values are those of the Python path (on SQLite csvsql.SqliteDirect reads the file or
+    leaves it to Python)."""
     import xanh.monitoring.ingest as ingest_module
 
     def run(sql: bool):  # type: ignore[no-untyped-def]
@@ -290,23 +291,97 @@ COLLIDING_CSV = 'KK01,PM10,2025-03-10 10:05,40,ug/m3,00\nKK01,PM10,2025-03-10 10
 MULTILINE_CSV = 'KK01,PM10,2025-03-10 10:05,40,ug/m3,00\nKK01,"PM\n10",2025-03-10 10:10,40,ug/m3,00\n'
 
 
-@pytest.mark.parametrize(
-    ("text", "resend", "direct", "expected_stored"),
-    [
-        (CLEAN_CSV, None, 6, 11),
-        (CLEAN_CSV, "first", None, 0),
-        (CLEAN_CSV, "last", None, 10),
-        (REORDERED_CSV, None, 3, 3),
-        (
-            "".join(CLEAN_CSV.splitlines(keepends=True)[k] for k in (1, 3, 4)),
-            None,
-            3,
-            3,
-        ),  # no header, no rest
-        (COLLIDING_CSV, None, 1, 1),
-        (MULTILINE_CSV, None, None, 1),
-    ],
-)
+# (text, resend, rows read by the direct path or None, rows stored): shared by the PostgreSQL and SQLite tests
+DIRECT_CASES = [
+    (CLEAN_CSV, None, 6, 11),
+    (CLEAN_CSV, "first", None, 0),
+    (CLEAN_CSV, "last", None, 10),
+    (REORDERED_CSV, None, 3, 3),
+    ("".join(CLEAN_CSV.splitlines(keepends=True)[k] for k in (1, 3, 4)), None, 3, 3),  # no header, no rest
+    (COLLIDING_CSV, None, 1, 1),
+    (MULTILINE_CSV, None, None, 1),
+]
+
+
+def _run_csv(monkeypatch, text, resend, sql):  # type: ignore[no-untyped-def]
+    """Ingest `text` (after a first file when `resend`) with or without the database paths; the result fields,
+    the stored rows and the dirty hours, then empty the tables."""
+    import xanh.monitoring.ingest as ingest_module
+
+    good = [line for line in text.splitlines() if line.startswith("KK01,NO2,2025-02-28")]
+    monkeypatch.setattr(ingest_module, "SQL_CSV", sql)
+    if resend == "first":
+        first = text.replace(",40,ug/m3,00\n", ",39,ug/m3,00\n", 1)
+        ingest([FileInput("dau.csv", first.encode())])
+    elif resend == "last":  # only the last line is stored: the COPY meets it at its end
+        ingest([FileInput("dau.csv", good[0].replace(",12,", ",11,").encode())])
+    batch, _ = ingest([FileInput("xuat.csv", text.encode())])
+    result = batch.files[0]
+    stored = sorted(Measurement.objects.values_list("sensor__code", "time", "value", "status", "file__name"))
+    hours = sorted(DirtyHour.objects.values_list("station_id", "hour"))
+    logs = sorted(
+        IngestedFile.objects.filter(name="xuat.csv").values_list(
+            "lines", "parsed", "stored", "unchanged", "conflicts", "rejected", "outcome", "problems"
+        )
+    )
+    archived = [raw_content(log) for log in IngestedFile.objects.filter(name="xuat.csv")]
+    Measurement.objects.all().delete()
+    DirtyHour.objects.all().delete()
+    IngestedFile.objects.all().delete()
+    fields = (result.outcome, result.lines, result.parsed, result.stored, result.unchanged, result.conflicts,
+              result.rejected, result.problems)  # fmt: skip
+    return fields, stored, hours, logs, archived
+
+
+@pytest.mark.parametrize(("text", "resend", "direct", "expected_stored"), DIRECT_CASES)
+@pytest.mark.parametrize("probe", [True, False])
+def test_csv_inserted_straight_in_on_sqlite_matches_the_python_path(
+    stations, monkeypatch, text, resend, direct, expected_stored, probe
+) -> None:  # type: ignore[no-untyped-def]
+    """On SQLite a CSV file with no repeated key and nothing stored in its span goes into the table by one plain
+    executemany (csvsql.SqliteDirect); results, messages, stored values, file logs, archived bytes and dirty hours
+    are those of the Python path. Without the span probe (`probe` False) a stored key makes the INSERT fail and the
+    file is redone in Python, with the same results."""
+    from django.db import connection
+
+    from xanh.monitoring import csvsql
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite direct path")
+    loaded: list[int | None] = []
+    redone: list[bool] = []
+    load = csvsql.SqliteDirect.load
+    insert = csvsql.SqliteDirect.insert
+
+    def spy(*args):  # type: ignore[no-untyped-def]
+        found = load(*args)
+        loaded.append(found.rows if found else None)
+        return found
+
+    def spy_insert(self, file_id):  # type: ignore[no-untyped-def]
+        try:
+            return insert(self, file_id)
+        except csvsql.RedoInPython:
+            redone.append(True)
+            raise
+
+    monkeypatch.setattr(csvsql.SqliteDirect, "load", spy)
+    monkeypatch.setattr(csvsql.SqliteDirect, "insert", spy_insert)
+    if not probe:
+        monkeypatch.setattr(csvsql._SqliteReader, "stored_in_span", lambda self: False)
+    python = _run_csv(monkeypatch, text, resend, False)
+    loaded.clear()
+    database = _run_csv(monkeypatch, text, resend, True)
+    assert database == python
+    assert python[0][3] == expected_stored
+    assert database[4] == [text.encode()]
+    if probe or resend is None:
+        assert loaded[-1] == direct and not redone
+    else:  # the probe skipped: the stored key is met by the INSERT, the file redone in Python
+        assert loaded[-1] is not None and redone
+
+
+@pytest.mark.parametrize(("text", "resend", "direct", "expected_stored"), DIRECT_CASES)
 def test_csv_copied_straight_in_matches_the_python_path(
     stations, monkeypatch, text, resend, direct, expected_stored
 ) -> None:  # type: ignore[no-untyped-def]

@@ -558,3 +558,214 @@ def _stored(raw: Any, row: str) -> bool:
         [int(sensor_id), moment],
     )
     return bool(raw.fetchone()[0])
+
+
+# SQLite ----------------------------------------------------------------------------------------------------------
+
+
+class RedoInPython(Exception):
+    """The SQLite direct insert met a key (raised inside the chunk's transaction): the file is redone in Python."""
+
+
+class SqliteDirect:
+    """Bulk CSV on SQLite, the common case: a file with no repeated key whose sensors have nothing stored in the
+    file's time span. The same rules as CsvDirect pick the lines (distinct triples, times and value texts resolved
+    once each); the rows are kept as plain tuples and `insert` writes them with one executemany of a plain INSERT
+    (no OR IGNORE, no conflict query) in the chunk's transaction. `load` returns None when the file needs the
+    careful Python path (a repeated key, a record over several lines, something stored in the way); `insert` raises
+    RedoInPython if the unique key is met all the same. Same interface as CsvStage for ingest.py."""
+
+    def __init__(self, reader: _SqliteReader, encoding: str) -> None:
+        self.rows = len(reader.out)
+        self.out = reader.out
+        self.rest_text = reader.rest_text()
+        self.encoding = encoding
+        self.file_id: int | None = None  # the file log is created by ingest._store, then `insert` runs
+        self.stored = 0
+        self._sensors = reader.sensors
+        self._hour_of = reader.hour_of
+
+    @classmethod
+    def load(
+        cls,
+        content: bytes,
+        now: dt.datetime,
+        registry: Any,
+        allowed: Callable[[Any], bool] | None,
+    ) -> SqliteDirect | None:
+        layout = _Layout.read(content)
+        if layout is None:
+            return None
+        reader = _SqliteReader(layout, now, registry, allowed)
+        try:
+            reader.read()
+        except _GiveUp:
+            return None
+        if reader.out and reader.stored_in_span():
+            return None
+        return cls(reader, layout.encoding)
+
+    def collides(self, rows: list[tuple[int, Any, float, int, int]]) -> bool:
+        """Whether a reading kept by the Python path has the sensor and time of a row read here (its time is the
+        same text: ingest._TimeText adapts times with the same function)."""
+        if not rows or not self.rows:
+            return False
+        sensors = self._sensors
+        return any(r[0] in sensors and r[1] in sensors[r[0]][1] for r in rows)
+
+    def hours(self) -> set[tuple[int, Any]]:
+        by_station: dict[int, set[str]] = {}
+        for station_id, times in self._sensors.values():
+            found = by_station.get(station_id)
+            if found is None:
+                by_station[station_id] = set(times)
+            else:
+                found |= times
+        hour_of = self._hour_of
+        return {(s, hour_of[t]) for s, times in by_station.items() for t in times}
+
+    def queue_hours(self) -> set[int]:
+        """Queue the dirty hours of the rows read here (one executemany); returns their stations."""
+        from django.utils import timezone
+
+        hours = self.hours()
+        if hours:
+            queued = connection.ops.adapt_datetimefield_value(timezone.now())
+            connection.connection.executemany(
+                "INSERT OR IGNORE INTO monitoring_dirtyhour (station_id, hour, queued_at) VALUES (?, ?, ?)",
+                [(s, h, queued) for s, h in hours],
+            )
+        return {s for s, _ in hours}
+
+    def insert(self, file_id: int) -> int:
+        import sqlite3
+
+        if not self.out:
+            return 0
+        raw = connection.connection
+        try:
+            raw.executemany(
+                "INSERT INTO monitoring_measurement (sensor_id, time, value, status, file_id) "  # noqa: S608
+                f"VALUES (?, ?, ?, ?, {int(file_id)})",
+                self.out,
+            )
+        except sqlite3.IntegrityError as exc:  # stored meanwhile: the chunk's transaction is rolled back
+            raise RedoInPython from exc
+        self.stored = self.rows
+        return self.stored
+
+    def conflicts(self, file_id: int) -> list[tuple[int, int, float, float, int | None]]:
+        return []  # the INSERT met no stored key, or it would have failed
+
+
+class _SqliteReader:
+    """The line loop of SqliteDirect: rows as (sensor id, time text, value, status) tuples (`out`), the other line
+    numbers (`rest`)."""
+
+    def __init__(
+        self, layout: _Layout, now: dt.datetime, registry: Any, allowed: Callable[[Any], bool] | None
+    ) -> None:
+        self.layout = layout
+        self.limit = now + fileformat.DEFAULT_OPTIONS.future_tolerance
+        self.registry = registry
+        self.allowed = allowed
+        self.adapt = connection.ops.adapt_datetimefield_value
+        self.lines = layout.text.split("\n")
+        self.out: list[tuple[int, str, float, int]] = []
+        self.rest: list[int] = []
+        self.hour_of: dict[str, Any] = {}  # time text -> adapted hour label
+        self.sensors: dict[int, tuple[int, set[str]]] = {}  # sensor id -> (station id, times read)
+        # triple -> (sensor id, the sensor's times, factor or None for 1) | False (Python reads it)
+        self.triples: dict[tuple[str, str, str], tuple[int, set[str], float | None] | Literal[False]] = {}
+        self.times: dict[str, str | Literal[False]] = {}  # time field -> time text | False
+
+    def triple(self, key: tuple[str, str, str]) -> tuple[int, set[str], float | None] | Literal[False]:
+        resolved = _resolve_triple(*key, self.registry, self.allowed)
+        found: tuple[int, set[str], float | None] | Literal[False] = False
+        if resolved is not None:
+            sensor_id, station_id, factor = resolved
+            times = self.sensors.setdefault(sensor_id, (station_id, set()))[1]
+            found = (sensor_id, times, None if factor == 1.0 else factor)
+        self.triples[key] = found
+        return found
+
+    def time(self, raw: str) -> str | Literal[False]:
+        moment = _read_time(raw, self.limit)
+        found: str | Literal[False] = False
+        if moment is not None:
+            found = self.adapt(aware(moment))
+            self.hour_of[found] = self.adapt(_hour_label(moment))  # type: ignore[index]
+        self.times[raw] = found
+        return found
+
+    def read(self) -> None:
+        """Read every line. Raises _GiveUp when the direct path cannot be exact."""
+        layout = self.layout
+        start = 1 if layout.header else 0
+        reader = csv.reader(self.lines[start:] if start else self.lines, delimiter=layout.delimiter)
+        order = layout.order
+        reorder = order != fileformat.DEFAULT_ORDER
+        out_append, rest_append = self.out.append, self.rest.append
+        triples_get, times_get = self.triples.get, self.times.get
+        status_get = {"00": 0, "01": 1, "02": 2}.get
+        value_ok = _VALUE
+        values: dict[str, float | Literal[False]] = {}  # few distinct value texts: each is checked once
+        values_get = values.get
+        n = start
+        try:
+            for row in reader:
+                n += 1
+                if len(row) != 6:
+                    if any(c.strip() for c in row):
+                        rest_append(n)
+                    continue
+                if reorder:
+                    row = [row[k] for k in order]
+                station, symbol, moment, value, unit, status = row
+                key = (station, symbol, unit)
+                sensor = triples_get(key)
+                if sensor is None:
+                    sensor = self.triple(key)
+                when = times_get(moment)
+                if when is None:
+                    when = self.time(moment)
+                code = status_get(status)
+                number = values_get(value)
+                if number is None:
+                    number = values[value] = float(value) if value_ok(value) is not None else False
+                if sensor is False or when is False or code is None or number is False:
+                    rest_append(n)
+                    continue
+                times = sensor[1]
+                if when in times:  # two lines for one key: the Python path reports them
+                    raise _GiveUp
+                times.add(when)
+                factor = sensor[2]
+                out_append((sensor[0], when, number if factor is None else number * factor, code))
+        except csv.Error as exc:
+            raise _GiveUp from exc
+        if reader.line_num != n - start:  # a quoted field over several lines
+            raise _GiveUp
+
+    def stored_in_span(self) -> bool:
+        """Whether anything is stored for a sensor read here between the first and the last time read (one index
+        range per sensor): then the careful path decides."""
+        texts = [t for t in self.times.values() if t is not False]
+        sensors = ", ".join(str(int(s)) for s in self.sensors)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM monitoring_measurement "  # noqa: S608
+                f"WHERE sensor_id IN ({sensors}) AND time >= %s AND time <= %s)",
+                [min(texts), max(texts)],
+            )
+            return bool(cursor.fetchone()[0])
+
+    def rest_text(self) -> str | None:
+        if not self.rest:
+            return None
+        text = [""] * len(self.lines)
+        if self.layout.header:
+            text[0] = self.layout.first
+        for n in self.rest:
+            text[n - 1] = self.lines[n - 1]
+        return "\n".join(text)

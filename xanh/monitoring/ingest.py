@@ -41,7 +41,7 @@ STATUS_CODES = {"00": 0, "01": 1, "02": 2}
 MAX_PROBLEMS_PER_FILE = 200
 CHUNK_FILES = 5000
 CHUNK_READINGS = 250_000
-SQL_CSV = True  # PostgreSQL reads the well-formed lines of a CSV file set-based (csvsql.py)
+SQL_CSV = True  # bulk CSV: the well-formed lines go by the database paths of csvsql.py (PostgreSQL, SQLite)
 PIPELINE = True  # PostgreSQL outside a transaction: store chunk n while parsing chunk n + 1 (see _STORER)
 
 
@@ -601,7 +601,7 @@ def _run_chunks(
     for chunk_number, chunk in enumerate(_chunks(files), start=1):
         if (
             SQL_CSV
-            and connection.vendor == "postgresql"
+            and connection.vendor in ("postgresql", "sqlite")
             and len(chunk) == 1
             and chunk[0].name.lower().endswith(".csv")
         ):
@@ -618,7 +618,7 @@ def _run_chunks(
                         root,
                         sql=True,
                     )
-            except _UsePythonPath:
+            except (_UsePythonPath, csvsql.RedoInPython):
                 pass
             else:  # committed: the inbox copies can go (their bytes are in the archive)
                 _remove_later(chunk, cleanup)
@@ -652,7 +652,7 @@ def _chunk(
 @dataclass(slots=True)
 class _Prepared:
     works: list[_FileWork]
-    stage: csvsql.CsvStage | csvsql.CsvDirect | None
+    stage: csvsql.CsvStage | csvsql.CsvDirect | csvsql.SqliteDirect | None
     received: dt.datetime
     written: Path | None
 
@@ -672,13 +672,15 @@ def _prepare(
     received = timezone.now()
     to_db_time = _TimeText()
     works: list[_FileWork] = []
-    stage: csvsql.CsvStage | csvsql.CsvDirect | None = None
+    stage: csvsql.CsvStage | csvsql.CsvDirect | csvsql.SqliteDirect | None = None
     if sql:
         item = chunk[0]
-        # The common case (no repeated key, nothing stored in the way) goes straight in; otherwise staged.
-        stage = csvsql.CsvDirect.load(item.content, parse_now, registry, allowed_station)
-        if stage is None:
-            stage = csvsql.CsvStage.build(item.content, parse_now, registry, allowed_station)
+        if connection.vendor == "sqlite":  # the common case as tuples for one plain executemany, else Python
+            stage = csvsql.SqliteDirect.load(item.content, parse_now, registry, allowed_station)
+        else:  # the common case (no repeated key, nothing stored in the way) goes straight in; otherwise staged
+            stage = csvsql.CsvDirect.load(item.content, parse_now, registry, allowed_station)
+            if stage is None:
+                stage = csvsql.CsvStage.build(item.content, parse_now, registry, allowed_station)
         if stage is None:
             raise _UsePythonPath
         if stage.rest_text is None:  # every line was read by the database (the header is not a data line)
