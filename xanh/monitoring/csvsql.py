@@ -16,6 +16,9 @@ resolved once each), and those rows are streamed by COPY straight into monitorin
 are read, so the server's insert overlaps the client's parsing. No staging table, no ON CONFLICT: the unique key is
 the check. If the COPY meets a stored key (a re-sent or overlapping file), or the file repeats a key, or a line spans
 several lines, everything of that attempt is rolled back to a savepoint and `CsvStage` takes over.
+
+SQLite (`SqliteDirect`, at the end): the same line rules give plain tuples for one executemany of a plain INSERT when
+no key repeats and nothing is stored in the file's span; anything else is left to the Python path of ingest.py.
 """
 
 from __future__ import annotations

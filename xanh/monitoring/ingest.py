@@ -10,7 +10,7 @@ Bulk loading on PostgreSQL (the table is partitioned by month, partitions are cr
 measurement lies in any loaded sensor's time range (new data, the normal case) the rows are COPied straight into the
 table inside a savepoint; otherwise, or if that COPY meets an existing key (a concurrent batch), COPY into a
 temporary staging table then INSERT … ON CONFLICT DO NOTHING, which reports conflicts. SQLite: one-transaction
-executemany with INSERT OR IGNORE.
+executemany with INSERT OR IGNORE (a bulk CSV file in the common case: csvsql.SqliteDirect, a plain INSERT).
 """
 
 from __future__ import annotations
