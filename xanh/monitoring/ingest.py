@@ -53,7 +53,8 @@ def archive_root() -> Path:
 
 @dataclass(slots=True)
 class FileInput:
-    """One received file. `source_path` is set for inbox files, which are removed from the inbox once their chunk (with its raw tar) is committed."""
+    """One received file. `source_path` is set for inbox files, which are removed from the inbox once their chunk
+    (with its raw tar) is committed."""
 
     name: str
     content: bytes
