@@ -8,23 +8,10 @@ import re
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, settings
-from schemathesis.checks import load_all_checks
+
+from tests.api.fuzzing import CHECKED, fuzz, wsgi_keeps_connection
 
 pytestmark = pytest.mark.django_db
-
-load_all_checks()
-from schemathesis.checks import CHECKS  # noqa: E402
-
-CHECKED = [
-    CHECKS.get_by_names([name])[0]
-    for name in (
-        "not_a_server_error",
-        "status_code_conformance",
-        "content_type_conformance",
-        "response_schema_conformance",
-    )
-]
 
 
 def test_schema_is_valid_openapi_and_declares_errors(client):
@@ -68,38 +55,8 @@ def api_schema(db, world):  # type: ignore[no-untyped-def]
     if not _RAW:  # generating the schema takes seconds; it does not depend on the data
         _RAW.update(Client().get("/api/v1/openapi.json").json())
     raw = json.loads(json.dumps(_RAW))
-    from django.core import signals
-    from django.db import close_old_connections
-
-    from xanh.wsgi import application
-
-    # Calls go straight to the WSGI app, not through Django's test client: like the client, keep the test's
-    # database connection (and transaction) open across requests.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
+    with wsgi_keeps_connection() as application:
         yield schemathesis.openapi.from_dict(raw), application
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
-
-
-def _fuzz(operation, app, headers, examples, checks):  # type: ignore[no-untyped-def]
-    from hypothesis import given
-
-    @settings(
-        max_examples=examples,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-        phases=[Phase.explicit, Phase.generate],
-    )
-    @given(case=operation.as_strategy())
-    def run(case):  # type: ignore[no-untyped-def]
-        response = case.call(app=app, headers=headers)
-        case.validate_response(response, checks=checks)
-
-    run()
 
 
 def _run(schema, app, headers, examples):  # type: ignore[no-untyped-def]
@@ -107,7 +64,7 @@ def _run(schema, app, headers, examples):  # type: ignore[no-untyped-def]
     for result in schema.get_all_operations():
         operation = result.ok()
         try:  # every check on every operation, monitoring's included
-            _fuzz(operation, app, headers, examples, CHECKED)
+            fuzz(operation, app, headers=headers, examples=examples)
         except (
             Exception,
             BaseExceptionGroup,

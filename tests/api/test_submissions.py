@@ -3,7 +3,6 @@ permissions, validation, optimistic locking, audit trail and official values aft
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 
@@ -12,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.api.conftest import bearer
+from tests.api.fuzzing import CHECKED, fuzz, wsgi_keeps_connection
 
 pytestmark = pytest.mark.django_db
 
@@ -347,50 +347,32 @@ def test_list_csv_fields_ordering_and_constant_queries(client, round_world):
     assert len(rows) == 7 and len(seven) == len(two)
 
 
-@contextlib.contextmanager
-def _wsgi_keeps_connection():  # type: ignore[no-untyped-def]
-    """As in test_schema.py: calls go straight to the WSGI app; keep the test's connection (and transaction). Django's
-    test client reconnects these signals after each of its requests, so enter this after the last client call."""
-    from django.core import signals
-    from django.db import close_old_connections
-
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
-
-
 def test_schema_fuzzing_with_reports_present(client, round_world):
     """test_schema.py fuzzes every operation on data without reporting rounds; here the submissions operations run
     against a round with reports, with the coordinator's and the reporter's tokens."""
     import schemathesis
-    from schemathesis.checks import load_all_checks
 
-    load_all_checks()
-    from schemathesis.checks import CHECKS
-
-    checks = [
-        CHECKS.get_by_names([name])[0]
-        for name in (
-            "not_a_server_error",
-            "status_code_conformance",
-            "content_type_conformance",
-            "response_schema_conformance",
-        )
-    ]
     raw = client.get("/api/v1/openapi.json").json()
     raw["paths"] = {p: v for p, v in raw["paths"].items() if p.startswith("/api/v1/submissions")}
     schema = schemathesis.openapi.from_dict(raw)
     world = round_world
     _fill(client, world, world.submission_a)
     pk = world.submission_a.pk
-    with _wsgi_keeps_connection():
+
+    def the_real_report(case):  # type: ignore[no-untyped-def]
+        if "id" in (case.path_parameters or {}):
+            case.path_parameters["id"] = pk  # the real report, not a random id (a 404 tells nothing)
+
+    with wsgi_keeps_connection() as app:
         for key in (world.key_c, world.key_a):
             for result in schema.get_all_operations():
-                _fuzz(result.ok(), pk, key, checks)
+                fuzz(
+                    result.ok(),
+                    app,
+                    headers={"Authorization": f"Bearer {key}"},
+                    examples=15,
+                    prepare=the_real_report,
+                )
         # random versions are stale (409): walk the workflow with the right ones, each answer checked too
         world.submission_a.refresh_from_db()
         version = world.submission_a.version
@@ -407,33 +389,7 @@ def test_schema_fuzzing_with_reports_present(client, round_world):
                 body={"version": version, **extra},
                 media_type="application/json",
             )
-            response = case.call(app=_wsgi())
+            response = case.call(app=app)
             assert response.status_code == 200, (verb, response.text)
-            case.validate_response(response, checks=checks)
+            case.validate_response(response, checks=CHECKED)
             version = response.json()["version"]
-
-
-def _fuzz(operation, pk, key, checks):  # type: ignore[no-untyped-def]
-    from hypothesis import HealthCheck, Phase, given, settings
-
-    @settings(
-        max_examples=15,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-        phases=[Phase.explicit, Phase.generate],
-    )
-    @given(case=operation.as_strategy())
-    def run(case):  # type: ignore[no-untyped-def]
-        if "id" in (case.path_parameters or {}):
-            case.path_parameters["id"] = pk  # the real report, not a random id (a 404 tells nothing)
-        response = case.call(app=_wsgi(), headers={"Authorization": f"Bearer {key}"})
-        case.validate_response(response, checks=checks)
-
-    run()
-
-
-def _wsgi():  # type: ignore[no-untyped-def]
-    from xanh.wsgi import application
-
-    return application

@@ -388,31 +388,9 @@ def test_csv_copied_straight_in_matches_the_python_path(
     """On PostgreSQL a CSV file with no repeated key is COPied straight into the table when no stored key is in the
     way; results, messages, stored values and dirty hours are those of the Python path. A re-sent file (its first or
     only its last reading stored with another value) falls back to the staged path."""
-    import xanh.monitoring.ingest as ingest_module
-    from xanh.monitoring import csvsql
-
-    good = [line for line in text.splitlines() if line.startswith("KK01,NO2,2025-02-28")]
-
-    def run(sql: bool):  # type: ignore[no-untyped-def]
-        monkeypatch.setattr(ingest_module, "SQL_CSV", sql)
-        if resend == "first":
-            first = text.replace(",40,ug/m3,00\n", ",39,ug/m3,00\n", 1)
-            ingest([FileInput("dau.csv", first.encode())])
-        elif resend == "last":  # only the last line is stored: the COPY meets it at its end
-            ingest([FileInput("dau.csv", good[0].replace(",12,", ",11,").encode())])
-        batch, _ = ingest([FileInput("xuat.csv", text.encode())])
-        result = batch.files[0]
-        stored = sorted(
-            Measurement.objects.values_list("sensor__code", "time", "value", "status", "file__name")
-        )
-        hours = sorted(DirtyHour.objects.values_list("station_id", "hour"))
-        Measurement.objects.all().delete()
-        DirtyHour.objects.all().delete()
-        fields = (result.outcome, result.lines, result.parsed, result.stored, result.unchanged, result.conflicts,
-                  result.rejected, result.problems)  # fmt: skip
-        return fields, stored, hours
-
     from django.db import connection
+
+    from xanh.monitoring import csvsql
 
     loaded: list[int | None] = []
     load = csvsql.CsvDirect.load
@@ -427,8 +405,8 @@ def test_csv_copied_straight_in_matches_the_python_path(
     created: list[str] = []
     ensure = csvsql.ensure_partitions
     monkeypatch.setattr(csvsql, "ensure_partitions", lambda months: created.extend(ensure(months)) or created)
-    database = run(True)  # first: the February partition does not exist yet
-    python = run(False)
+    database = _run_csv(monkeypatch, text, resend, True)  # first: the February partition does not exist yet
+    python = _run_csv(monkeypatch, text, resend, False)
     assert database == python
     fields = python[0]
     assert fields[3] == expected_stored
