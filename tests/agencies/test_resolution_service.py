@@ -47,6 +47,19 @@ def test_unknown_mentions_resolve_to_nothing(unit):
     assert resolve_agency("Công ty TNHH Một Thành Viên Ánh Dương", unit=unit) is None
 
 
+def test_an_edit_saved_elsewhere_reaches_the_cached_matcher(unit):
+    """An administrator adds an alias in the admin, served by another worker process: this process's cached matcher
+    must see it (no cache clearing happens here, only the save)."""
+    assert resolve_agency("Công ty TNHH Một Thành Viên Ánh Dương", unit=unit) is None
+    agency = Agency.objects.get(admin_unit=unit, key="so-ct")
+    agency.aliases = [*agency.aliases, "Công ty TNHH Một Thành Viên Ánh Dương"]
+    agency.save()
+    found = resolve_agency("Công ty TNHH Một Thành Viên Ánh Dương", unit=unit)
+    assert found is not None and found.key == "so-ct"
+    agency.delete()
+    assert resolve_agency("Công ty TNHH Một Thành Viên Ánh Dương", unit=unit) is None
+
+
 def test_successor_applies_from_its_date(unit):
     khdt = Agency.objects.get(admin_unit=unit, key="so-khdt")
     assert khdt.current(dt.date(2025, 2, 28)) == khdt

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils.text import slugify
 
 from xanh.agencies.matching import AgencyEntry, AgencyMatcher, CatalogueError, fold, load_default_entries
@@ -60,12 +61,26 @@ def ensure_agencies(unit: AdminUnit, catalogue: tuple[AgencyEntry, ...] | None =
             agency.successor = existing[row.successor_key]
             agency._change_reason = "Liên kết cơ quan kế thừa"  # type: ignore[attr-defined]
             agency.save(update_fields=["successor"])
-    _matcher_for_unit.cache_clear()
+    _matcher_for_version.cache_clear()  # frees the old entry at once (the version key alone keeps it correct)
     return {"created": created, "total": len(existing)}
 
 
-@lru_cache(maxsize=64)
+def _catalogue_version(unit_id: int) -> tuple[int, int | None]:
+    """Every saved or deleted agency leaves a history row, so the count and newest id of the unit's history rows
+    change whenever its catalogue does. Keyed on it, a worker's cached matcher is never older than the catalogue,
+    also when another process (an admin edit in another web worker) changed it."""
+    found = Agency.history.filter(admin_unit_id=unit_id).aggregate(
+        n=Count("history_id"), last=Max("history_id")
+    )
+    return found["n"], found["last"]
+
+
 def _matcher_for_unit(unit_id: int) -> AgencyMatcher:
+    return _matcher_for_version(unit_id, _catalogue_version(unit_id))
+
+
+@lru_cache(maxsize=64)
+def _matcher_for_version(unit_id: int, version: tuple[int, int | None]) -> AgencyMatcher:
     entries = [
         AgencyEntry(
             key=a.key,
@@ -133,10 +148,5 @@ def add_agency(
     )
     stamp(agency, user=user, reason=reason or "Thêm cơ quan vào danh mục")
     agency.save()
-    _matcher_for_unit.cache_clear()
+    _matcher_for_version.cache_clear()  # frees the old entry at once (the version key alone keeps it correct)
     return agency
-
-
-def clear_resolution_cache() -> None:
-    _matcher_for_unit.cache_clear()
-    _default_matcher.cache_clear()
