@@ -278,17 +278,6 @@ def find_duplicates(plan_import: PlanImport) -> list[Plan]:
     )
 
 
-def _int_or_none(value: Any, field: str, problems: list[Problem]) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        problems.append(Problem(f"«{value}» không phải là số năm.", column=field))
-        return None
-
-
-@transaction.atomic
 def update_draft(
     *,
     user: Any,

@@ -85,10 +85,6 @@ class TrajectorySeries:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
-    def is_empty(self) -> bool:
-        return not self.observed and self.target_value is None and self.target_low is None
-
-    @property
     def has_band(self) -> bool:
         return (
             self.target_low is not None
